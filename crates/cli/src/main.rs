@@ -1,0 +1,3 @@
+//! The `in-toto` multi-call binary.
+
+fn main() {}

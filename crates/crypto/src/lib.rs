@@ -1,0 +1,1 @@
+//! Keys, key ids, signature schemes and digests for in-toto.

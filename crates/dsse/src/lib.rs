@@ -1,0 +1,1 @@
+//! DSSE envelopes: PAE, signing and threshold verification.

@@ -1,0 +1,1 @@
+//! Artifact rules as written in layouts.

@@ -1,0 +1,1 @@
+//! Recording artifacts: walking, excluding and hashing files.
