@@ -1,0 +1,99 @@
+//! Test support shared by the crates' integration tests.
+//!
+//! The Python reference implementation (in-toto 3.1.0 from PyPI) is our
+//! oracle. `.ci/run` makes a venv for it and exports
+//! `INTOTO_ORACLE_PYTHON=<venv>/bin/python`; locally, run
+//! `python3 -m venv .oracle-venv && .oracle-venv/bin/pip install in-toto==3.1.0`
+//! and export the same variable (or just run `.ci/run` once). Interop tests
+//! fail loudly, never pass silently, when the oracle is missing.
+#![allow(clippy::panic, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The environment variable that names the oracle's Python interpreter.
+pub const ORACLE_ENV: &str = "INTOTO_ORACLE_PYTHON";
+
+/// The Python interpreter of the oracle venv. Panics with instructions when
+/// it is not configured, so that an interop test can never pass vacuously.
+pub fn oracle_python() -> PathBuf {
+    if let Some(p) = std::env::var_os(ORACLE_ENV) {
+        let p = PathBuf::from(p);
+        if p.exists() {
+            return p;
+        }
+        panic!("{ORACLE_ENV}={} does not exist", p.display());
+    }
+    // Fall back to the venv that .ci/run makes at the workspace root.
+    let root = workspace_root();
+    let default = root.join(".oracle-venv/bin/python");
+    if default.exists() {
+        return default;
+    }
+    panic!(
+        "the Python oracle is missing: run `python3 -m venv .oracle-venv && \
+         .oracle-venv/bin/pip install in-toto==3.1.0` at the workspace root, \
+         or set {ORACLE_ENV} to a Python that has in-toto 3.1.0 installed"
+    );
+}
+
+/// The directory that holds the oracle's console scripts (`in-toto-verify`, ...).
+pub fn oracle_bin_dir() -> PathBuf {
+    oracle_python()
+        .parent()
+        .expect("the oracle python lives in a bin directory")
+        .to_path_buf()
+}
+
+/// A command for one of the reference's tools, e.g. `oracle_tool("in-toto-verify")`.
+pub fn oracle_tool(name: &str) -> Command {
+    Command::new(oracle_bin_dir().join(name))
+}
+
+/// Runs `script` with the oracle's Python in `cwd`, feeding `stdin`, and
+/// returns its output. Panics (with the script's stderr) when it fails.
+pub fn python(script: &str, stdin: &[u8], cwd: &Path) -> Vec<u8> {
+    let out = python_output(script, stdin, cwd);
+    if !out.status.success() {
+        panic!(
+            "oracle script failed ({}):\n{}\n--- script ---\n{script}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    out.stdout
+}
+
+/// Like [`python`] but returns the whole [`Output`], whatever the exit status.
+pub fn python_output(script: &str, stdin: &[u8], cwd: &Path) -> Output {
+    let mut child = Command::new(oracle_python())
+        .arg("-c")
+        .arg(script)
+        .current_dir(cwd)
+        .env("PYTHONHASHSEED", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the oracle python");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin).expect("write to the oracle");
+    }
+    child.wait_with_output().expect("wait for the oracle")
+}
+
+/// The workspace root (the directory with the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/testkit sits two levels below the root")
+        .to_path_buf()
+}
+
+/// The reference's sample vectors, `shared/spec/python-ref-samples/`, copied
+/// into the repository at `tests/fixtures/python-in-toto-3.1.0/samples/`.
+pub fn ref_samples() -> PathBuf {
+    workspace_root().join("tests/fixtures/python-in-toto-3.1.0/samples")
+}
