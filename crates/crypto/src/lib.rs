@@ -1,1 +1,3 @@
 //! Keys, key ids, signature schemes and digests for in-toto.
+
+pub mod digest;
