@@ -1,0 +1,324 @@
+//! Signed containers: a Metablock (`{"signatures": [...], "signed": {...}}`)
+//! or a DSSE envelope, carrying a link or a layout.
+//!
+//! Signatures are checked over what was received: the canonical JSON of the
+//! `signed` value exactly as parsed (unknown members included), or the DSSE
+//! payload bytes exactly as decoded. Typed models are built only afterwards.
+
+use intoto_cjson::{Map, Style, Value, to_canonical, to_python_json};
+use intoto_crypto::{PublicKey, Signer};
+use intoto_dsse::Envelope;
+
+use super::error::ModelError;
+use super::layout::Layout;
+use super::link::Link;
+
+/// The DSSE payload type of in-toto links and layouts.
+pub const PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+
+/// Why metadata could not be read, signed or verified.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MetadataError {
+    /// Neither a Metablock nor an in-toto DSSE envelope.
+    #[error("not in-toto metadata: {0}")]
+    NotMetadata(String),
+    /// A DSSE envelope with another payload type.
+    #[error("unsupported DSSE payload type '{0}' (expected '{PAYLOAD_TYPE}')")]
+    PayloadType(String),
+    /// The DSSE envelope is malformed.
+    #[error(transparent)]
+    Dsse(#[from] intoto_dsse::Error),
+    /// The DSSE payload is not valid JSON.
+    #[error("the DSSE payload is not valid JSON: {0}")]
+    PayloadJson(#[from] intoto_cjson::ParseError),
+    /// The payload is not a valid link or layout.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The signed value cannot be canonicalised (it contains a float).
+    #[error("the signed metadata cannot be canonicalised: {0}")]
+    Canonical(#[from] intoto_cjson::Error),
+    /// A Metablock signature entry is malformed.
+    #[error("malformed signature entry: {0}")]
+    SignatureFormat(String),
+    /// No signature carries the key's id.
+    #[error("no signature found for key '{0}'")]
+    NoSignature(String),
+    /// The signature carrying the key's id does not verify.
+    #[error("invalid signature for keyid '{0}'")]
+    BadSignature(String),
+    /// Producing a signature failed.
+    #[error("signing failed")]
+    Sign(#[source] intoto_crypto::SignatureError),
+}
+
+/// The payload of in-toto metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payload {
+    /// A link.
+    Link(Link),
+    /// A layout.
+    Layout(Layout),
+}
+
+impl Payload {
+    /// The payload as JSON.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Self::Link(l) => l.to_value(),
+            Self::Layout(l) => l.to_value(),
+        }
+    }
+
+    /// `"link"` or `"layout"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Link(_) => "link",
+            Self::Layout(_) => "layout",
+        }
+    }
+
+    fn from_value(value: &Value) -> Result<Self, MetadataError> {
+        match value.get("_type").and_then(Value::as_str) {
+            Some("link") => Ok(Self::Link(Link::from_value(value)?)),
+            Some("layout") => Ok(Self::Layout(Layout::from_value(value)?)),
+            Some(other) => Err(MetadataError::NotMetadata(format!("unknown _type '{other}'"))),
+            None => Err(MetadataError::NotMetadata("the payload has no '_type'".into())),
+        }
+    }
+}
+
+/// A Metablock: the `signed` value as received and its signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metablock {
+    /// The signed value, exactly as parsed.
+    pub signed: Value,
+    /// The signature entries, kept as received (extra members survive a re-dump).
+    pub signatures: Vec<Value>,
+}
+
+/// A container of in-toto metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Metadata {
+    /// The classic container.
+    Metablock(Metablock),
+    /// A DSSE envelope whose payload is a link or layout.
+    Dsse(Envelope),
+}
+
+impl Metadata {
+    /// An unsigned Metablock carrying `payload`.
+    pub fn new_metablock(payload: &Payload) -> Self {
+        Self::Metablock(Metablock {
+            signed: payload.to_value(),
+            signatures: Vec::new(),
+        })
+    }
+
+    /// An unsigned DSSE envelope carrying `payload`, serialised as the
+    /// reference does (`json.dumps(payload, sort_keys=True)`).
+    pub fn new_dsse(payload: &Payload) -> Self {
+        let bytes = to_python_json(&payload.to_value(), Style::Spaced).into_bytes();
+        Self::Dsse(Envelope::new(bytes, PAYLOAD_TYPE))
+    }
+
+    /// Reads metadata from its JSON value with the reference's dispatch: an
+    /// object with `payload` is a DSSE envelope (its payload type must be
+    /// in-toto's), else one with `signed` is a Metablock whose `_type` is
+    /// `link` or `layout`.
+    pub fn from_value(value: &Value) -> Result<Self, MetadataError> {
+        let Value::Object(obj) = value else {
+            return Err(MetadataError::NotMetadata(format!("expected an object, found {}", value.type_name())));
+        };
+        if obj.contains_key("payload") {
+            let env = Envelope::from_value(value)?;
+            if env.payload_type != PAYLOAD_TYPE {
+                return Err(MetadataError::PayloadType(env.payload_type));
+            }
+            return Ok(Self::Dsse(env));
+        }
+        let Some(signed) = obj.get("signed") else {
+            return Err(MetadataError::NotMetadata("neither 'signed' nor 'payload' is present".into()));
+        };
+        match signed.get("_type").and_then(Value::as_str) {
+            Some("link" | "layout") => {}
+            _ => return Err(MetadataError::NotMetadata("'signed._type' must be 'link' or 'layout'".into())),
+        }
+        let signatures = match obj.get("signatures") {
+            None => Vec::new(),
+            Some(Value::Array(a)) => {
+                for s in a {
+                    check_signature_entry(s)?;
+                }
+                a.clone()
+            }
+            Some(_) => {
+                return Err(MetadataError::SignatureFormat(
+                    "the Metablock's 'signatures' must be a list".into(),
+                ));
+            }
+        };
+        Ok(Self::Metablock(Metablock {
+            signed: signed.clone(),
+            signatures,
+        }))
+    }
+
+    /// Parses metadata from file bytes (strict JSON: duplicate keys rejected).
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, MetadataError> {
+        Self::from_value(&intoto_cjson::from_slice(bytes)?)
+    }
+
+    /// Whether this is a DSSE envelope.
+    pub fn is_dsse(&self) -> bool {
+        matches!(self, Self::Dsse(_))
+    }
+
+    /// The payload as a JSON value: the Metablock's `signed`, or the parsed
+    /// DSSE payload. Not verified: use [`Metadata::verify_signature`] first.
+    pub fn payload_value(&self) -> Result<Value, MetadataError> {
+        match self {
+            Self::Metablock(m) => Ok(m.signed.clone()),
+            Self::Dsse(e) => Ok(intoto_cjson::from_slice(&e.payload)?),
+        }
+    }
+
+    /// The typed payload. Not verified: use [`Metadata::verify_signature`] first.
+    pub fn payload(&self) -> Result<Payload, MetadataError> {
+        Payload::from_value(&self.payload_value()?)
+    }
+
+    /// The `_type` of the payload (`link` or `layout`), without typed parsing.
+    pub fn payload_kind(&self) -> Result<String, MetadataError> {
+        Ok(self
+            .payload_value()?
+            .get("_type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    /// The bytes a Metablock signature covers, or the DSSE PAE.
+    pub fn signed_bytes(&self) -> Result<Vec<u8>, MetadataError> {
+        match self {
+            Self::Metablock(m) => Ok(to_canonical(&m.signed)?),
+            Self::Dsse(e) => Ok(e.pae()),
+        }
+    }
+
+    /// Key ids named by the signatures, in order.
+    pub fn signature_keyids(&self) -> Vec<String> {
+        match self {
+            Self::Metablock(m) => m
+                .signatures
+                .iter()
+                .filter_map(|s| s.get("keyid").and_then(Value::as_str).map(str::to_owned))
+                .collect(),
+            Self::Dsse(e) => e.signatures.iter().filter_map(|s| s.keyid.clone()).collect(),
+        }
+    }
+
+    /// Removes all signatures.
+    pub fn clear_signatures(&mut self) {
+        match self {
+            Self::Metablock(m) => m.signatures.clear(),
+            Self::Dsse(e) => e.signatures.clear(),
+        }
+    }
+
+    /// Adds a signature: appended to a Metablock (the same key twice gives two
+    /// entries, as the reference), or replacing the key's earlier DSSE signature.
+    pub fn sign(&mut self, signer: &dyn Signer) -> Result<(), MetadataError> {
+        match self {
+            Self::Metablock(m) => {
+                let sig = signer.sign(&to_canonical(&m.signed)?).map_err(MetadataError::Sign)?;
+                let mut entry = Map::new();
+                entry.insert("keyid".into(), signer.public_key().keyid().as_str().into());
+                entry.insert("sig".into(), intoto_crypto::digest::to_hex(&sig).into());
+                m.signatures.push(Value::Object(entry));
+                Ok(())
+            }
+            Self::Dsse(e) => e.sign(signer).map_err(|err| match err {
+                intoto_dsse::Error::Sign(s) => MetadataError::Sign(s),
+                other => MetadataError::Dsse(other),
+            }),
+        }
+    }
+
+    /// Verifies the signature made by `key`, with the reference's rule for
+    /// Metablocks: only the *first* signature whose key id equals the key's
+    /// is checked. For DSSE, any signature naming the key (or naming none) may verify.
+    pub fn verify_signature(&self, key: &PublicKey) -> Result<(), MetadataError> {
+        let keyid = key.keyid().as_str();
+        match self {
+            Self::Metablock(m) => {
+                let entry = m
+                    .signatures
+                    .iter()
+                    .find(|s| s.get("keyid").and_then(Value::as_str) == Some(keyid))
+                    .ok_or_else(|| MetadataError::NoSignature(keyid.to_owned()))?;
+                let sig = entry
+                    .get("sig")
+                    .and_then(Value::as_str)
+                    .and_then(decode_hex)
+                    .ok_or_else(|| MetadataError::BadSignature(keyid.to_owned()))?;
+                let msg = to_canonical(&m.signed)?;
+                key.verify(&msg, &sig)
+                    .map_err(|_| MetadataError::BadSignature(keyid.to_owned()))
+            }
+            Self::Dsse(e) => {
+                if e.verified_keys(&[key]).is_empty() {
+                    if e.signatures.iter().any(|s| s.keyid.as_deref() == Some(keyid)) {
+                        Err(MetadataError::BadSignature(keyid.to_owned()))
+                    } else {
+                        Err(MetadataError::NoSignature(keyid.to_owned()))
+                    }
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// The file bytes the reference writes: a Metablock as
+    /// `json.dumps(indent=1, sort_keys=True)`, a DSSE envelope as
+    /// `json.dumps(sort_keys=True)`; ASCII-escaped, no trailing newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::Metablock(m) => {
+                let mut top = Map::new();
+                top.insert("signatures".into(), Value::Array(m.signatures.clone()));
+                top.insert("signed".into(), m.signed.clone());
+                to_python_json(&Value::Object(top), Style::Indent1).into_bytes()
+            }
+            Self::Dsse(e) => e.to_json().into_bytes(),
+        }
+    }
+}
+
+fn check_signature_entry(s: &Value) -> Result<(), MetadataError> {
+    let ok_str = |k: &str| s.get(k).and_then(Value::as_str).is_some();
+    if !ok_str("keyid") || !(ok_str("sig") || (ok_str("signature") && ok_str("other_headers"))) {
+        return Err(MetadataError::SignatureFormat(
+            "each signature needs a 'keyid' and a 'sig' (or a gpg 'signature' and 'other_headers')".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes hex (either case); `None` for odd lengths or non-hex digits.
+pub(crate) fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    s.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let hi = char::from(*pair.first()?).to_digit(16)?;
+            let lo = char::from(*pair.get(1)?).to_digit(16)?;
+            u8::try_from(hi * 16 + lo).ok()
+        })
+        .collect()
+}
