@@ -42,10 +42,10 @@ pub enum MetadataError {
     #[error("malformed signature entry: {0}")]
     SignatureFormat(String),
     /// No signature carries the key's id.
-    #[error("no signature found for key '{0}'")]
+    #[error("No signature found for key '{0}'")]
     NoSignature(String),
     /// The signature carrying the key's id does not verify.
-    #[error("invalid signature for keyid '{0}'")]
+    #[error("Invalid signature for keyid '{0}'")]
     BadSignature(String),
     /// Producing a signature failed.
     #[error("signing failed")]

@@ -1,0 +1,215 @@
+//! What every tool shares: argparse-compatible error output, verbosity,
+//! password prompts, and mapping errors to messages and exit codes.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgMatches, Command};
+
+/// The exit code of usage errors (as argparse).
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+/// Parses `args` for `cmd`. `--help` and `--version` print to stdout and
+/// exit 0; errors print the usage line and `<prog>: error: <message>` to
+/// stderr and exit 2, as argparse does.
+pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<ArgMatches, ExitCode> {
+    let mut cmd = cmd
+        .name(prog.to_owned())
+        .bin_name(prog.to_owned())
+        .infer_long_args(true)
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("show program's version number and exit"),
+        )
+        .version(format!("3.1.0 (in-toto-rs {})", env!("CARGO_PKG_VERSION")));
+    let mut argv = vec![OsString::from(prog)];
+    argv.extend(args);
+    match cmd.try_get_matches_from_mut(argv) {
+        Ok(m) => Ok(m),
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                Err(if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(EXIT_USAGE)
+                } else {
+                    ExitCode::SUCCESS
+                })
+            }
+            _ => {
+                let msg = argparse_message(&cmd, &e);
+                eprint!("{}", usage_line(&mut cmd));
+                eprintln!("{prog}: error: {msg}");
+                Err(ExitCode::from(EXIT_USAGE))
+            }
+        },
+    }
+}
+
+/// The `usage: ...` line(s) of a command, ending in a newline.
+pub(crate) fn usage_line(cmd: &mut Command) -> String {
+    let usage = cmd.render_usage().to_string();
+    let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage);
+    format!("usage: {usage}\n")
+}
+
+/// A usage error found after parsing. The reference prints the usage line
+/// (`full_help == false`) or the whole help (`true`) to stdout first, then
+/// the error to stderr; exit 2.
+pub(crate) fn post_parse_error(cmd: Command, prog: &str, full_help: bool, msg: &str) -> ExitCode {
+    let mut cmd = cmd.name(prog.to_owned()).bin_name(prog.to_owned());
+    let text = if full_help {
+        cmd.render_help().to_string()
+    } else {
+        usage_line(&mut cmd)
+    };
+    print!("{text}");
+    let _ = std::io::stdout().flush();
+    eprintln!("{prog}: error: {msg}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn arg_display(cmd: &Command, raw: &str) -> String {
+    // clap renders an argument as "--file <path>" or "-f <path>"; argparse as "-f/--file".
+    let flag = raw.split_whitespace().next().unwrap_or(raw);
+    let found = cmd.get_arguments().find(|a| {
+        a.get_long().is_some_and(|l| flag == format!("--{l}"))
+            || a.get_short().is_some_and(|s| flag == format!("-{s}"))
+            || (a.is_positional() && raw.trim_matches(['<', '>', '.']) == a.get_id().as_str())
+    });
+    match found {
+        Some(a) if !a.is_positional() => {
+            let mut names = Vec::new();
+            if let Some(s) = a.get_short() {
+                names.push(format!("-{s}"));
+            }
+            if let Some(l) = a.get_long() {
+                names.push(format!("--{l}"));
+            }
+            names.join("/")
+        }
+        Some(a) => a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| format!("<{v}>"))
+            .unwrap_or_else(|| raw.to_owned()),
+        None => raw.to_owned(),
+    }
+}
+
+fn context_strings(e: &clap::Error, kind: ContextKind) -> Vec<String> {
+    match e.get(kind) {
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        Some(ContextValue::Strings(v)) => v.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
+    let invalid = context_strings(e, ContextKind::InvalidArg);
+    let first = invalid.first().map(|a| arg_display(cmd, a)).unwrap_or_default();
+    match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            let names: Vec<String> = invalid.iter().map(|a| arg_display(cmd, a)).collect();
+            format!("the following arguments are required: {}", names.join(", "))
+        }
+        ErrorKind::UnknownArgument => format!("unrecognized arguments: {}", invalid.join(" ")),
+        ErrorKind::ArgumentConflict => {
+            let prior = context_strings(e, ContextKind::PriorArg);
+            let other = prior.first().map(|a| arg_display(cmd, a)).unwrap_or_default();
+            format!("argument {first}: not allowed with argument {other}")
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = context_strings(e, ContextKind::InvalidValue).join(" ");
+            let valid = context_strings(e, ContextKind::ValidValue);
+            if valid.is_empty() {
+                format!("argument {first}: invalid value: '{value}'")
+            } else {
+                let choices: Vec<String> = valid.iter().map(|v| format!("'{v}'")).collect();
+                format!("argument {first}: invalid choice: '{value}' (choose from {})", choices.join(", "))
+            }
+        }
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues | ErrorKind::NoEquals => {
+            format!("argument {first}: expected at least one argument")
+        }
+        ErrorKind::InvalidSubcommand => {
+            let value = context_strings(e, ContextKind::InvalidSubcommand).join(" ");
+            format!("invalid choice: '{value}'")
+        }
+        ErrorKind::MissingSubcommand => "the following arguments are required: command".to_owned(),
+        _ => {
+            let rendered = e.render().to_string();
+            let line = rendered.lines().next().unwrap_or_default();
+            line.strip_prefix("error: ").unwrap_or(line).to_owned()
+        }
+    }
+}
+
+static LEVEL: AtomicU8 = AtomicU8::new(1);
+
+/// Verbosity: 0 quiet (nothing, errors included, as the reference's `-q`),
+/// 1 warnings and errors (default), 2 info (`-v`).
+pub(crate) fn set_verbosity(verbose: bool, quiet: bool) {
+    let level = if quiet {
+        0
+    } else if verbose {
+        2
+    } else {
+        1
+    };
+    LEVEL.store(level, Ordering::Relaxed);
+}
+
+/// Logs an informational message (shown with `-v`).
+pub(crate) fn info(msg: impl AsRef<str>) {
+    if LEVEL.load(Ordering::Relaxed) >= 2 {
+        eprintln!("{}", msg.as_ref());
+    }
+}
+
+/// Logs a warning (hidden only by `-q`).
+pub(crate) fn warn(msg: impl AsRef<str>) {
+    if LEVEL.load(Ordering::Relaxed) >= 1 {
+        eprintln!("{}", msg.as_ref());
+    }
+}
+
+/// Logs an error (hidden only by `-q`), with the tool name as the reference
+/// does: `(in-toto-run) <message>`.
+pub(crate) fn error(prog: &str, msg: impl std::fmt::Display) {
+    if LEVEL.load(Ordering::Relaxed) >= 1 {
+        eprintln!("({prog}) {msg}");
+    }
+}
+
+/// Prompts for a password on the terminal without echo (like Python's `getpass()`).
+pub(crate) fn prompt_password(prompt: &str) -> Result<Vec<u8>, String> {
+    rpassword::prompt_password(prompt)
+        .map(String::into_bytes)
+        .map_err(|e| format!("could not read the password: {e}"))
+}
+
+/// The error and the chain of its sources on one line.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(cause) = src {
+        let c = cause.to_string();
+        if !s.contains(&c) {
+            s.push_str(": ");
+            s.push_str(&c);
+        }
+        src = cause.source();
+    }
+    s
+}
+
+/// Values of a repeatable or multi-valued string option, in order.
+pub(crate) fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
+    m.get_many::<String>(id).map(|v| v.cloned().collect()).unwrap_or_default()
+}

@@ -1,0 +1,102 @@
+//! The tools, and dispatch by program name or subcommand.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+mod install_links;
+mod key;
+mod sign;
+
+/// A tool of the multi-call binary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tool {
+    Sign,
+    Key,
+    InstallLinks,
+}
+
+/// The reference's tools that we provide under their own names.
+const REFERENCE_TOOLS: &[(&str, Tool)] = &[("in-toto-sign", Tool::Sign)];
+
+/// Our subcommands of `in-toto`.
+const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
+    ("sign", Tool::Sign, "Sign or verify link and layout metadata (in-toto-sign)"),
+    ("key", Tool::Key, "Generate keys and show key ids and key dicts"),
+    (
+        "install-links",
+        Tool::InstallLinks,
+        "Put the reference's tool names (in-toto-run, ...) on PATH as links to this binary",
+    ),
+];
+
+impl Tool {
+    /// The tool a program name stands for (`in-toto-sign` -> `Sign`).
+    pub(crate) fn from_program_name(name: &str) -> Option<Self> {
+        let name = name.strip_suffix(".exe").unwrap_or(name);
+        REFERENCE_TOOLS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+
+    /// The name the tool uses in messages (`in-toto-sign`).
+    pub(crate) fn reference_name(self) -> &'static str {
+        match self {
+            Self::Sign => "in-toto-sign",
+            Self::Key => "in-toto key",
+            Self::InstallLinks => "in-toto install-links",
+        }
+    }
+
+    /// Runs the tool with its arguments (program name excluded).
+    pub(crate) fn main(self, prog: &str, args: Vec<OsString>) -> ExitCode {
+        match self {
+            Self::Sign => sign::main(prog, args),
+            Self::Key => key::main(prog, args),
+            Self::InstallLinks => install_links::main(prog, args),
+        }
+    }
+}
+
+/// The names under which the binary acts as a reference tool.
+pub(crate) fn reference_tool_names() -> impl Iterator<Item = &'static str> {
+    REFERENCE_TOOLS.iter().map(|(n, _)| *n)
+}
+
+/// `in-toto <subcommand> ...`.
+pub(crate) fn top_level(args: Vec<OsString>) -> ExitCode {
+    let first = args.first().map(|a| a.to_string_lossy().into_owned());
+    if let Some(sub) = first.as_deref() {
+        if let Some((name, tool, _)) = SUBCOMMANDS.iter().find(|(n, _, _)| *n == sub) {
+            let prog = match tool.reference_name() {
+                n if n.starts_with("in-toto-") => n.to_owned(),
+                _ => format!("in-toto {name}"),
+            };
+            return tool.main(&prog, args.into_iter().skip(1).collect());
+        }
+    }
+    let mut help = String::from(
+        "in-toto: software supply-chain integrity (a drop-in for the Python reference, in-toto 3.1.0)\n\n\
+         usage: in-toto <command> [args]\n\nCommands:\n",
+    );
+    for (name, _, about) in SUBCOMMANDS {
+        help.push_str(&format!("  {name:<16} {about}\n"));
+    }
+    help.push_str("\nRun 'in-toto <command> --help' for the options of a command.\n");
+    match first.as_deref() {
+        None => {
+            eprint!("{help}");
+            ExitCode::from(crate::common::EXIT_USAGE)
+        }
+        Some("-h" | "--help" | "help") => {
+            print!("{help}");
+            ExitCode::SUCCESS
+        }
+        Some("--version" | "-V") => {
+            println!("in-toto {} (compatible with in-toto 3.1.0)", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprint!("{help}");
+            eprintln!("in-toto: error: unknown command '{other}'");
+            ExitCode::from(crate::common::EXIT_USAGE)
+        }
+    }
+}
