@@ -160,6 +160,39 @@ fn write_number(n: &Number, out: &mut String) {
     }
 }
 
+/// The digits and decimal exponent (`d.ddd × 10^exponent`) of CPython's
+/// repr of a finite, non-negative `f`: the fewest digits that read back as
+/// `f`, and among those the nearest to `f`, ties to an even last digit.
+fn repr_digits(f: f64) -> (String, i32) {
+    // Rust's `{:e}` gives the fewest digits that read back as `f`; on an
+    // exact tie between two such strings it may pick the odd one. `{:.Ne}`
+    // rounds the exact value half-to-even, as CPython does, so prefer it
+    // when it reads back as `f` with the same number of digits.
+    let shortest = format!("{f:e}");
+    let (digits, exponent) = split_scientific(&shortest);
+    if digits.len() > 1 {
+        let rounded = format!("{:.*e}", digits.len() - 1, f);
+        if rounded.parse::<f64>() == Ok(f) {
+            let (r_digits, r_exponent) = split_scientific(&rounded);
+            if r_digits.len() == digits.len() {
+                return (r_digits, r_exponent);
+            }
+        }
+    }
+    (digits, exponent)
+}
+
+/// Splits Rust's `d.ddde<exp>` into the digits (without trailing zeros,
+/// at least one) and the exponent.
+fn split_scientific(text: &str) -> (String, i32) {
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
+    (digits, exponent.parse().unwrap_or(0))
+}
+
 /// `float.__repr__` (CPython's "short" repr), as `json.dumps` uses it, with
 /// `Infinity`, `-Infinity` and `NaN` for the non-finite values.
 fn write_float(f: f64, out: &mut String) {
@@ -171,16 +204,12 @@ fn write_float(f: f64, out: &mut String) {
         out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
         return;
     }
-    // Rust's `{:e}` gives the shortest digits that read back as the same
-    // float (like CPython's repr), as `d.ddde<exp>`.
-    let sci = format!("{f:e}");
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa),
+    let (sign, magnitude) = if f.is_sign_negative() {
+        ("-", -f)
+    } else {
+        ("", f)
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let (digits, exponent) = repr_digits(magnitude);
     // With the value written as 0.DIGITS × 10^decpt (dtoa's convention),
     // repr uses an exponent outside 1e-4 <= |f| < 1e16.
     let decpt = exponent + 1;
@@ -251,6 +280,12 @@ mod tests {
             (f64::NEG_INFINITY, "-Infinity"),
             (f64::NAN, "NaN"),
             (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (1e23, "1e+23"),
+            (8.5e-5, "8.5e-05"),
+            (9007199254740993.0, "9007199254740992.0"),
+            // Exact ties between two shortest candidates go to the even digit.
+            (1502938617522281.0 + 0.25, "1502938617522281.2"),
+            (622837637606940.0 + 0.25, "622837637606940.2"),
         ];
         for (f, want) in cases {
             assert_eq!(repr(*f), *want, "repr of {f:e}");
