@@ -342,38 +342,35 @@ impl Parser<'_> {
             // closing every container that ends right after it.
             loop {
                 self.skip_ws();
-                match stack.last_mut() {
-                    None => {
-                        return match self.peek() {
-                            None => Ok(value),
-                            Some(_) => Err((
-                                ParseErrorKind::TrailingData {
-                                    found: self.char_at(self.pos),
-                                },
-                                self.pos,
-                            )),
-                        };
-                    }
-                    Some(Frame::Array(items)) => {
+                let Some(frame) = stack.pop() else {
+                    return match self.peek() {
+                        None => Ok(value),
+                        Some(_) => Err((
+                            ParseErrorKind::TrailingData {
+                                found: self.char_at(self.pos),
+                            },
+                            self.pos,
+                        )),
+                    };
+                };
+                match frame {
+                    Frame::Array(mut items) => {
                         items.push(value);
                         match self.peek() {
                             Some(b',') => {
                                 self.pos += 1;
+                                stack.push(Frame::Array(items));
                                 continue 'value;
                             }
                             Some(b']') => {
                                 self.pos += 1;
-                                value = match stack.pop() {
-                                    Some(Frame::Array(items)) => Value::Array(items),
-                                    // Unreachable: the top frame is this array.
-                                    _ => Value::Null,
-                                };
+                                value = Value::Array(items);
                             }
                             _ => return Err(self.unexpected(EXPECT_ARRAY_NEXT)),
                         }
                     }
-                    Some(Frame::Object(map, key)) => {
-                        map.insert(std::mem::take(key), value);
+                    Frame::Object(mut map, key) => {
+                        map.insert(key, value);
                         match self.peek() {
                             Some(b',') => {
                                 self.pos += 1;
@@ -381,16 +378,13 @@ impl Parser<'_> {
                                 if self.peek() != Some(b'"') {
                                     return Err(self.unexpected(EXPECT_KEY));
                                 }
-                                *key = self.key(map)?;
+                                let key = self.key(&map)?;
+                                stack.push(Frame::Object(map, key));
                                 continue 'value;
                             }
                             Some(b'}') => {
                                 self.pos += 1;
-                                value = match stack.pop() {
-                                    Some(Frame::Object(map, _)) => Value::Object(map),
-                                    // Unreachable: the top frame is this object.
-                                    _ => Value::Null,
-                                };
+                                value = Value::Object(map);
                             }
                             _ => return Err(self.unexpected(EXPECT_OBJECT_NEXT)),
                         }

@@ -14,6 +14,10 @@ pub type Map = BTreeMap<String, Value>;
 /// `-0` is read as `0`), so two integer `Number`s are equal exactly when
 /// Python's ints are. Numbers with a fraction or exponent keep the text as
 /// written (`1E5` stays `1E5`); the writers decide what to do with them.
+///
+/// Unlike CPython 3.11, which refuses to convert integers of more than 4300
+/// digits (`sys.set_int_max_str_digits`), integers here have no size limit
+/// beyond the reader's [`Limits::max_bytes`](crate::Limits::max_bytes).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Number(String);
 
