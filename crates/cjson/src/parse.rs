@@ -109,7 +109,7 @@ pub enum ParseErrorKind {
     #[error("unterminated string")]
     UnterminatedString,
     /// A backslash followed by a character that is not a JSON escape.
-    #[error("invalid escape \\{found}")]
+    #[error("invalid escape: backslash followed by {found:?}")]
     InvalidEscape {
         /// The character after the backslash.
         found: char,

@@ -571,3 +571,35 @@ fn from_str() {
     );
     assert!("{\"a\":1,\"a\":1}".parse::<Value>().is_err());
 }
+
+#[test]
+fn messages_are_one_line() {
+    let docs: &[&[u8]] = &[
+        b"{\"a\n\\n\":1,\"a\n\\n\":2}",
+        b"[1,\n]",
+        b"\"\n\"",
+        b"[\"\\\n\"]",
+        b"\xEF\xBB\xBF1",
+        b"\xff",
+        b"NaN",
+        b"01",
+        b"\"\\ud800\"",
+        b"\"\\u12\"",
+        b"\"abc",
+        b"nul",
+        b"1\n\n2",
+    ];
+    for doc in docs {
+        let message = err(doc).to_string();
+        assert!(!message.contains('\n'), "{message:?}");
+        assert!(message.contains(" at line "), "{message:?}");
+    }
+    assert_eq!(
+        err(b"{\"a\n\":1,\"a\n\":2}").to_string(),
+        "raw control character U+000A in a string (it must be escaped) at line 1 column 4"
+    );
+    assert_eq!(
+        err(b"{\"a\\n\":1,\n\"a\\n\":2}").to_string(),
+        "duplicate key \"a\\n\" at line 2 column 1"
+    );
+}
