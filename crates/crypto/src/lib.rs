@@ -1,3 +1,44 @@
 //! Keys, key ids, signature schemes and digests for in-toto.
+//!
+//! * [`PublicKey`]: a securesystemslib public-key dict (Ed25519, RSA,
+//!   ECDSA), read from PEM exactly as the Python reference reads it, or from
+//!   metadata with the reference's validation, and able to verify the
+//!   signatures of its declared scheme.
+//! * [`PrivateKey`]: PEM private keys (PKCS#8, encrypted PKCS#8, PKCS#1,
+//!   SEC1), key generation, PKCS#8 output, and signing through the object
+//!   safe [`Signer`] trait.
+//! * [`KeyId`]: the hex key ids that name keys in metadata.
+//! * [`digest`]: streaming SHA-256 for artifacts.
+//!
+//! The cryptography is done by `aws-lc-rs` (only the private `backend`
+//! module names it); PEM, SPKI and PKCS#8 structures are read with
+//! RustCrypto's `der`, `spki` and `pkcs8`. This crate does no file I/O:
+//! callers pass bytes and add file names to error messages.
+//!
+//! ```
+//! use intoto_crypto::{KeySpec, PrivateKey, PublicKey, Signer};
+//!
+//! let key = PrivateKey::generate(KeySpec::Ed25519)?;
+//! let signature = key.sign(b"payload")?;
+//! let public = PublicKey::from_pem(key.public_key().to_pem()?.as_bytes())?;
+//! assert_eq!(public.keyid(), key.public_key().keyid());
+//! public.verify(b"payload", &signature)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod backend;
 pub mod digest;
+mod error;
+mod keyid;
+mod material;
+mod pem;
+mod private;
+mod public;
+mod scheme;
+
+pub use error::{KeyError, SignatureError};
+pub use keyid::KeyId;
+pub use private::{KeySpec, PBKDF2_ITERATIONS, PrivateKey, Signer};
+pub use public::PublicKey;
+pub use scheme::Curve;
+pub use zeroize::Zeroizing;
