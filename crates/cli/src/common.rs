@@ -33,13 +33,17 @@ pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<Arg
     match cmd.try_get_matches_from_mut(argv) {
         Ok(m) => Ok(m),
         Err(e) => match e.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                 let _ = e.print();
-                Err(if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                    ExitCode::from(EXIT_USAGE)
-                } else {
-                    ExitCode::SUCCESS
-                })
+                Err(
+                    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                        ExitCode::from(EXIT_USAGE)
+                    } else {
+                        ExitCode::SUCCESS
+                    },
+                )
             }
             _ => {
                 let msg = argparse_message(&cmd, &e);
@@ -112,7 +116,10 @@ fn context_strings(e: &clap::Error, kind: ContextKind) -> Vec<String> {
 
 fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
     let invalid = context_strings(e, ContextKind::InvalidArg);
-    let first = invalid.first().map(|a| arg_display(cmd, a)).unwrap_or_default();
+    let first = invalid
+        .first()
+        .map(|a| arg_display(cmd, a))
+        .unwrap_or_default();
     match e.kind() {
         ErrorKind::MissingRequiredArgument => {
             let names: Vec<String> = invalid.iter().map(|a| arg_display(cmd, a)).collect();
@@ -121,7 +128,10 @@ fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("unrecognized arguments: {}", invalid.join(" ")),
         ErrorKind::ArgumentConflict => {
             let prior = context_strings(e, ContextKind::PriorArg);
-            let other = prior.first().map(|a| arg_display(cmd, a)).unwrap_or_default();
+            let other = prior
+                .first()
+                .map(|a| arg_display(cmd, a))
+                .unwrap_or_default();
             format!("argument {first}: not allowed with argument {other}")
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
@@ -131,7 +141,10 @@ fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
                 format!("argument {first}: invalid value: '{value}'")
             } else {
                 let choices: Vec<String> = valid.iter().map(|v| format!("'{v}'")).collect();
-                format!("argument {first}: invalid choice: '{value}' (choose from {})", choices.join(", "))
+                format!(
+                    "argument {first}: invalid choice: '{value}' (choose from {})",
+                    choices.join(", ")
+                )
             }
         }
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues | ErrorKind::NoEquals => {
@@ -181,6 +194,7 @@ pub(crate) fn warn(msg: impl AsRef<str>) {
 
 /// Logs an error (hidden only by `-q`), with the tool name as the reference
 /// does: `(in-toto-run) <message>`.
+#[allow(dead_code)] // used by the run and verify tools
 pub(crate) fn error(prog: &str, msg: impl std::fmt::Display) {
     if LEVEL.load(Ordering::Relaxed) >= 1 {
         eprintln!("({prog}) {msg}");
@@ -211,5 +225,7 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
 
 /// Values of a repeatable or multi-valued string option, in order.
 pub(crate) fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
-    m.get_many::<String>(id).map(|v| v.cloned().collect()).unwrap_or_default()
+    m.get_many::<String>(id)
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default()
 }

@@ -183,7 +183,9 @@ impl PrivateKey {
 
     fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
         check_rsa_private_size(der)?;
-        Self::from_pair(KeyPair::rsa_from_pkcs1(der).ok_or_else(|| rejected("PKCS#1 RSA private key"))?)
+        Self::from_pair(
+            KeyPair::rsa_from_pkcs1(der).ok_or_else(|| rejected("PKCS#1 RSA private key"))?,
+        )
     }
 
     fn from_sec1_der(der: &[u8]) -> Result<Self, KeyError> {

@@ -63,9 +63,9 @@ impl Envelope {
     /// the URL-safe alphabet, padded or not. Signature key ids are optional
     /// per the protocol; two signatures with the same key id are rejected.
     pub fn from_value(value: &Value) -> Result<Self, Error> {
-        let obj = value
-            .as_object()
-            .ok_or_else(|| Error::Format(format!("expected an object, found {}", value.type_name())))?;
+        let obj = value.as_object().ok_or_else(|| {
+            Error::Format(format!("expected an object, found {}", value.type_name()))
+        })?;
         let payload_b64 = obj
             .get("payload")
             .and_then(Value::as_str)
@@ -85,7 +85,11 @@ impl Envelope {
             let keyid = match s.get("keyid") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(k)) => Some(k.clone()),
-                Some(_) => return Err(Error::Format("a signature's 'keyid' must be a string".into())),
+                Some(_) => {
+                    return Err(Error::Format(
+                        "a signature's 'keyid' must be a string".into(),
+                    ));
+                }
             };
             let sig = s
                 .get("sig")
@@ -144,7 +148,8 @@ impl Envelope {
     pub fn sign(&mut self, signer: &dyn Signer) -> Result<(), Error> {
         let sig = signer.sign(&self.pae()).map_err(Error::Sign)?;
         let keyid = signer.public_key().keyid().as_str().to_owned();
-        self.signatures.retain(|s| s.keyid.as_deref() != Some(keyid.as_str()));
+        self.signatures
+            .retain(|s| s.keyid.as_deref() != Some(keyid.as_str()));
         self.signatures.push(Signature {
             keyid: Some(keyid),
             sig,
@@ -164,7 +169,8 @@ impl Envelope {
                 continue;
             }
             let ok = self.signatures.iter().any(|s| {
-                s.keyid.as_deref().is_none_or(|k| k == key.keyid().as_str()) && key.verify(&pae, &s.sig).is_ok()
+                s.keyid.as_deref().is_none_or(|k| k == key.keyid().as_str())
+                    && key.verify(&pae, &s.sig).is_ok()
             });
             if ok {
                 out.push(key);

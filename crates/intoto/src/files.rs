@@ -49,7 +49,9 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
         });
     }
     let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit + 1).read_to_end(&mut buf).map_err(io_err(path))?;
+    file.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(io_err(path))?;
     if buf.len() as u64 > limit {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),
@@ -62,7 +64,11 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
 const fn libc_o_nonblock() -> i32 {
     // O_NONBLOCK on Linux (all architectures we build for) and the BSDs/macOS
     // differ; Linux uses 0o4000, the others 0x0004.
-    if cfg!(any(target_os = "linux", target_os = "android")) { 0o4000 } else { 0x0004 }
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        0o4000
+    } else {
+        0x0004
+    }
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same
@@ -79,7 +85,10 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> R
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let base = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (tmp, mut file) = create_temp(&dir, &base, mode).map_err(io_err(path))?;
     let result = file
         .write_all(bytes)
@@ -134,10 +143,21 @@ mod tests {
         write_atomic(&link, b"new").unwrap();
         assert_eq!(fs::read(&victim).unwrap(), b"keep");
         assert_eq!(fs::read(&link).unwrap(), b"new");
-        assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            !fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         // Reading refuses directories and honours the limit.
-        assert!(matches!(read_regular_file(&dir, 10), Err(Error::NotAFile { .. })));
-        assert!(matches!(read_regular_file(&link, 2), Err(Error::TooLarge { .. })));
+        assert!(matches!(
+            read_regular_file(&dir, 10),
+            Err(Error::NotAFile { .. })
+        ));
+        assert!(matches!(
+            read_regular_file(&link, 2),
+            Err(Error::TooLarge { .. })
+        ));
         assert_eq!(read_regular_file(&link, 3).unwrap(), b"new");
         // A failed write (directory missing) leaves nothing behind.
         assert!(write_atomic(&dir.join("nodir/x"), b"x").is_err());

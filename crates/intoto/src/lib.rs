@@ -8,6 +8,7 @@ pub mod metadata_io;
 pub mod model;
 pub mod record;
 pub mod rules;
+pub mod run;
 pub mod time;
 
 pub use error::{Error, Result};

@@ -34,7 +34,14 @@ impl Timestamp {
     }
 
     /// Builds a timestamp from calendar fields, validating every range.
-    pub fn from_fields(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> Option<Self> {
+    pub fn from_fields(
+        year: i64,
+        month: u32,
+        day: u32,
+        hour: u32,
+        min: u32,
+        sec: u32,
+    ) -> Option<Self> {
         if !(1..=12).contains(&month)
             || day < 1
             || day > days_in_month(year, month)
@@ -106,7 +113,9 @@ impl Timestamp {
 
     /// Adds (or, when negative, subtracts) seconds.
     pub fn add_seconds(self, secs: i64) -> Self {
-        Self { secs: self.secs.saturating_add(secs) }
+        Self {
+            secs: self.secs.saturating_add(secs),
+        }
     }
 }
 
@@ -202,11 +211,26 @@ mod tests {
         assert_eq!(t.unix(), 1_893_456_000);
         assert_eq!(t.to_string(), "2030-01-01T00:00:00Z");
         assert_eq!(Timestamp::parse("1969-12-31T23:59:59Z").unwrap().unix(), -1);
-        for bad in ["2030-13-01T00:00:00Z", "2030-02-30T00:00:00Z", "2030-01-01T24:00:00Z"] {
-            assert!(matches!(Timestamp::parse(bad), Err(TimestampError::Range(_))), "{bad}");
+        for bad in [
+            "2030-13-01T00:00:00Z",
+            "2030-02-30T00:00:00Z",
+            "2030-01-01T24:00:00Z",
+        ] {
+            assert!(
+                matches!(Timestamp::parse(bad), Err(TimestampError::Range(_))),
+                "{bad}"
+            );
         }
-        for bad in ["2030-01-01T00:00:00.5Z", "2030-01-01 00:00:00Z", "2030-1-01T00:00:00Z", ""] {
-            assert!(matches!(Timestamp::parse(bad), Err(TimestampError::Syntax(_))), "{bad}");
+        for bad in [
+            "2030-01-01T00:00:00.5Z",
+            "2030-01-01 00:00:00Z",
+            "2030-1-01T00:00:00Z",
+            "",
+        ] {
+            assert!(
+                matches!(Timestamp::parse(bad), Err(TimestampError::Syntax(_))),
+                "{bad}"
+            );
         }
         assert!(Timestamp::parse("2024-02-29T12:00:00Z").is_ok());
         assert!(Timestamp::parse("2023-02-29T12:00:00Z").is_err());
@@ -220,6 +244,9 @@ mod tests {
         assert_eq!(t.add_relative(1, 0, 1).to_string(), "2026-02-01T10:11:12Z");
         assert_eq!(t.add_relative(0, -2, 0).to_string(), "2024-11-30T10:11:12Z");
         let leap = Timestamp::parse("2024-02-29T00:00:00Z").unwrap();
-        assert_eq!(leap.add_relative(1, 0, 0).to_string(), "2025-02-28T00:00:00Z");
+        assert_eq!(
+            leap.add_relative(1, 0, 0).to_string(),
+            "2025-02-28T00:00:00Z"
+        );
     }
 }

@@ -13,7 +13,7 @@ use clap::{Arg, ArgAction, Command};
 use intoto::files::{write_atomic, write_atomic_with_mode};
 use intoto::keys::{load_private_key, load_public_key};
 use intoto_cjson::{Style, to_python_json};
-use intoto_crypto::{Curve, KeySpec, PrivateKey, PublicKey, Signer};
+use intoto_crypto::{Curve, KeySpec, PrivateKey, PublicKey};
 
 use crate::common::{chain, parse, post_parse_error, prompt_password, strings};
 
@@ -98,7 +98,8 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         }),
         Some(("show", sub)) => {
             let f = strings(sub, "file").concat();
-            public_key_of(Path::new(&f)).map(|key| println!("{}", to_python_json(&key.to_key_dict(), Style::Indent1)))
+            public_key_of(Path::new(&f))
+                .map(|key| println!("{}", to_python_json(&key.to_key_dict(), Style::Indent1)))
         }
         _ => Err("a subcommand is required: generate, id or show".to_owned()),
     };
@@ -126,7 +127,10 @@ fn public_key_of(path: &Path) -> Result<PublicKey, String> {
 }
 
 fn generate(_prog: &str, m: &clap::ArgMatches) -> Result<(), String> {
-    let kind = m.get_one::<String>("type").map(String::as_str).unwrap_or("ed25519");
+    let kind = m
+        .get_one::<String>("type")
+        .map(String::as_str)
+        .unwrap_or("ed25519");
     let bits = m.get_one::<u32>("bits").copied();
     let curve = m.get_one::<String>("curve").map(String::as_str);
     let spec = match (kind, bits, curve) {
@@ -149,7 +153,10 @@ fn generate(_prog: &str, m: &clap::ArgMatches) -> Result<(), String> {
     if !m.get_flag("force") {
         for p in [&out, &pub_path] {
             if p.symlink_metadata().is_ok() {
-                return Err(format!("{}: already exists (use --force to overwrite)", p.display()));
+                return Err(format!(
+                    "{}: already exists (use --force to overwrite)",
+                    p.display()
+                ));
             }
         }
     }
@@ -168,7 +175,9 @@ fn generate(_prog: &str, m: &clap::ArgMatches) -> Result<(), String> {
         },
     };
     let key = PrivateKey::generate(spec).map_err(|e| chain(&e))?;
-    let pem = key.to_pkcs8_pem(password.as_deref()).map_err(|e| chain(&e))?;
+    let pem = key
+        .to_pkcs8_pem(password.as_deref())
+        .map_err(|e| chain(&e))?;
     let public = key.public_key().to_pem().map_err(|e| chain(&e))?;
     write_atomic_with_mode(&out, pem.as_bytes(), Some(0o600)).map_err(|e| chain(&e))?;
     write_atomic(&pub_path, public.as_bytes()).map_err(|e| chain(&e))?;

@@ -20,8 +20,16 @@ const REFERENCE_TOOLS: &[(&str, Tool)] = &[("in-toto-sign", Tool::Sign)];
 
 /// Our subcommands of `in-toto`.
 const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
-    ("sign", Tool::Sign, "Sign or verify link and layout metadata (in-toto-sign)"),
-    ("key", Tool::Key, "Generate keys and show key ids and key dicts"),
+    (
+        "sign",
+        Tool::Sign,
+        "Sign or verify link and layout metadata (in-toto-sign)",
+    ),
+    (
+        "key",
+        Tool::Key,
+        "Generate keys and show key ids and key dicts",
+    ),
     (
         "install-links",
         Tool::InstallLinks,
@@ -33,7 +41,10 @@ impl Tool {
     /// The tool a program name stands for (`in-toto-sign` -> `Sign`).
     pub(crate) fn from_program_name(name: &str) -> Option<Self> {
         let name = name.strip_suffix(".exe").unwrap_or(name);
-        REFERENCE_TOOLS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+        REFERENCE_TOOLS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
     }
 
     /// The name the tool uses in messages (`in-toto-sign`).
@@ -90,7 +101,10 @@ pub(crate) fn top_level(args: Vec<OsString>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("--version" | "-V") => {
-            println!("in-toto {} (compatible with in-toto 3.1.0)", env!("CARGO_PKG_VERSION"));
+            println!(
+                "in-toto {} (compatible with in-toto 3.1.0)",
+                env!("CARGO_PKG_VERSION")
+            );
             ExitCode::SUCCESS
         }
         Some(other) => {

@@ -9,7 +9,9 @@ use intoto::keys::{load_private_key, load_public_key};
 use intoto::metadata_io::{load_metadata, write_metadata};
 use intoto::model::{Link, Metadata, MetadataError};
 
-use crate::common::{EXIT_USAGE, chain, info, parse, post_parse_error, prompt_password, set_verbosity, strings};
+use crate::common::{
+    EXIT_USAGE, chain, info, parse, post_parse_error, prompt_password, set_verbosity, strings,
+};
 
 fn command() -> Command {
     Command::new("in-toto-sign")
@@ -146,10 +148,20 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
             );
         }
     }
-    match sign(metadata, &kind, &file, &keys, m.get_flag("prompt"), append, output) {
+    match sign(
+        metadata,
+        &kind,
+        &file,
+        &keys,
+        m.get_flag("prompt"),
+        append,
+        output,
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
-            quiet_aware_error(&format!("The following error occurred while signing: {msg}"));
+            quiet_aware_error(&format!(
+                "The following error occurred while signing: {msg}"
+            ));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -168,7 +180,11 @@ fn sign(
     append: bool,
     output: Option<PathBuf>,
 ) -> Result<(), String> {
-    let password = if prompt { Some(prompt_password("Password: ")?) } else { None };
+    let password = if prompt {
+        Some(prompt_password("Password: ")?)
+    } else {
+        None
+    };
     if !append {
         metadata.clear_signatures();
     }
@@ -176,7 +192,10 @@ fn sign(
     for path in keys {
         let key = load_private_key(Path::new(path), password.as_deref()).map_err(|e| chain(&e))?;
         metadata.sign(&key).map_err(|e| chain(&e))?;
-        last_keyid = intoto_crypto::Signer::public_key(&key).keyid().as_str().to_owned();
+        last_keyid = intoto_crypto::Signer::public_key(&key)
+            .keyid()
+            .as_str()
+            .to_owned();
     }
     let out = match output {
         Some(o) => o,
@@ -206,7 +225,10 @@ fn verify_signatures(metadata: &Metadata, keys: &[String]) -> ExitCode {
             }
         };
         match metadata.verify_signature(&key) {
-            Ok(()) => info(format!("Signature verification passed for keyid '{}'", key.keyid())),
+            Ok(()) => info(format!(
+                "Signature verification passed for keyid '{}'",
+                key.keyid()
+            )),
             Err(e @ (MetadataError::NoSignature(_) | MetadataError::BadSignature(_))) => {
                 quiet_aware_error(&format!("Signature verification failed: {e}"));
                 return ExitCode::FAILURE;

@@ -26,7 +26,11 @@ fn resigning_reference_vectors_is_byte_identical() {
     }
     // Without -o a link goes to <name>.<keyid8>.link in the working directory.
     fs::remove_file(tmp.join("build.a8007901.link")).unwrap();
-    fs::copy(ref_samples().join("build.a8007901.link"), tmp.join("in.link")).unwrap();
+    fs::copy(
+        ref_samples().join("build.a8007901.link"),
+        tmp.join("in.link"),
+    )
+    .unwrap();
     let mut cmd = ours("in-toto-sign");
     cmd.args(["-f", "in.link", "-k", "func"]);
     expect_code(cmd, tmp.path(), 0);
@@ -65,9 +69,12 @@ fn interop_per_key_type() {
             "rsa" => ("rsa", &["--bits", "2048"]),
             _ => ("ed25519", &[]),
         };
-        let mut gen = ours("in-toto");
-        gen.args(["key", "generate", "--type", ty]).args(extra).args(["-o", "rs"]);
-        expect_code(gen, dir, 0);
+        let mut keygen = ours("in-toto");
+        keygen
+            .args(["key", "generate", "--type", ty])
+            .args(extra)
+            .args(["-o", "rs"]);
+        expect_code(keygen, dir, 0);
 
         for dsse in [false, true] {
             let layout = if dsse { "py.dsse.layout" } else { "py.layout" };
@@ -112,8 +119,18 @@ fn interop_per_key_type() {
         for (tool_key, flags) in [("py", &[][..]), ("py", &["--use-dsse"][..])] {
             fs::write(dir.join("src.txt"), "source\n").unwrap();
             let mut c = theirs("in-toto-run");
-            c.args(["-n", "build", "--signing-key", tool_key, "-m", "src.txt", "-p", "src.txt", "-x"])
-                .args(flags);
+            c.args([
+                "-n",
+                "build",
+                "--signing-key",
+                tool_key,
+                "-m",
+                "src.txt",
+                "-p",
+                "src.txt",
+                "-x",
+            ])
+            .args(flags);
             expect_code(c, dir, 0);
             let link = fs::read_dir(dir)
                 .unwrap()
@@ -148,13 +165,18 @@ mod serde_like {
 
     impl Envelope {
         pub fn with_payload_byte_flipped(self) -> String {
-            let intoto_cjson::Value::Object(mut m) = self.0 else { panic!("not an object") };
+            let intoto_cjson::Value::Object(mut m) = self.0 else {
+                panic!("not an object")
+            };
             let payload = m.get("payload").and_then(|p| p.as_str()).unwrap();
             let mut bytes = STANDARD.decode(payload).unwrap();
             let pos = bytes.iter().position(|b| *b == b'2').unwrap();
             bytes[pos] = b'3';
             m.insert("payload".into(), STANDARD.encode(bytes).into());
-            intoto_cjson::to_python_json(&intoto_cjson::Value::Object(m), intoto_cjson::Style::Spaced)
+            intoto_cjson::to_python_json(
+                &intoto_cjson::Value::Object(m),
+                intoto_cjson::Style::Spaced,
+            )
         }
     }
 }
@@ -166,7 +188,15 @@ fn usage_and_load_errors() {
     let dir = tmp.path();
     // --verify with -o: full help on stdout, error on stderr, exit 2.
     let mut c = ours("in-toto-sign");
-    c.args(["-f", "root.layout", "-k", "owner.pub", "--verify", "-o", "x"]);
+    c.args([
+        "-f",
+        "root.layout",
+        "-k",
+        "owner.pub",
+        "--verify",
+        "-o",
+        "x",
+    ]);
     let out = expect_code(c, dir, 2);
     assert!(stderr(&out).contains("conflicting arguments"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("--verify"));
@@ -184,7 +214,11 @@ fn usage_and_load_errors() {
     c.args(["-f", "build.a8007901.link", "-k", "func", "-a"]);
     expect_code(c, dir, 2);
     // Missing file, a directory, malformed JSON, duplicate keys: exit 2, naming the file.
-    fs::write(dir.join("trunc.link"), &fs::read(dir.join("root.layout")).unwrap()[..100]).unwrap();
+    fs::write(
+        dir.join("trunc.link"),
+        &fs::read(dir.join("root.layout")).unwrap()[..100],
+    )
+    .unwrap();
     fs::write(
         dir.join("dup.link"),
         r#"{"signatures": [], "signed": {"_type": "link", "name": "a", "name": "b"}}"#,

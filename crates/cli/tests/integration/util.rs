@@ -69,7 +69,9 @@ open(a["name"] + ".pub", "wb").write(k.public_key().public_bytes(s.Encoding.PEM,
 "#;
     let args = format!(
         r#"{{"kind": "{kind}", "name": "{name}", "password": {}}}"#,
-        password.map(|p| format!("\"{p}\"")).unwrap_or_else(|| "null".into())
+        password
+            .map(|p| format!("\"{p}\""))
+            .unwrap_or_else(|| "null".into())
     );
     python(script, args.as_bytes(), dir);
 }

@@ -46,10 +46,14 @@ pub enum ModelError {
     #[error("malformed date string in layout: {0}")]
     Date(#[from] TimestampError),
     /// Two steps or inspections share a name.
-    #[error("there is already a step or inspection named '{0}'; names must be unique within a layout")]
+    #[error(
+        "there is already a step or inspection named '{0}'; names must be unique within a layout"
+    )]
     DuplicateName(String),
     /// A name that cannot be used to build a file name (`/`, `\`, NUL, `.` or `..`).
-    #[error("'{field}' is '{name}', which cannot be used as a file name (it is empty, '.', '..', or contains '/', '\\' or NUL)")]
+    #[error(
+        "'{field}' is '{name}', which cannot be used as a file name (it is empty, '.', '..', or contains '/', '\\' or NUL)"
+    )]
     UnsafeName {
         /// The member.
         field: String,
@@ -73,6 +77,16 @@ pub enum ModelError {
         #[source]
         source: RuleError,
     },
+    /// A command written as one string could not be split into words.
+    #[error("'{field}': cannot split '{text}': {reason}")]
+    Command {
+        /// The member.
+        field: String,
+        /// The string.
+        text: String,
+        /// Python's `shlex` message.
+        reason: &'static str,
+    },
     /// A functionary key is malformed or unsupported.
     #[error("'{field}': {source}")]
     Key {
@@ -93,4 +107,4 @@ pub enum ModelError {
 }
 
 /// Result alias for this module.
-pub type Result<T, E = ModelError> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = ModelError> = std::result::Result<T, E>;

@@ -56,7 +56,8 @@ impl Step {
 
     /// Sets the expected command from a shell-like string (POSIX `shlex` splitting).
     pub fn set_expected_command_from_str(&mut self, command: &str) -> Result<&mut Self> {
-        self.expected_command = split_command(command, &format!("steps[{}].expected_command", self.name))?;
+        self.expected_command =
+            split_command(command, &format!("steps[{}].expected_command", self.name))?;
         Ok(self)
     }
 
@@ -89,7 +90,9 @@ impl Step {
         }
         let threshold = match f.get("threshold") {
             None => 1,
-            Some(v) => v.as_i64().ok_or_else(|| type_error(&f.path("threshold"), "an integer", v))?,
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| type_error(&f.path("threshold"), "an integer", v))?,
         };
         if threshold < 1 {
             return Err(ModelError::Threshold {
@@ -113,9 +116,18 @@ impl Step {
         m.insert("name".into(), self.name.as_str().into());
         m.insert("pubkeys".into(), strings_value(&self.pubkeys));
         m.insert("threshold".into(), self.threshold.into());
-        m.insert("expected_command".into(), strings_value(&self.expected_command));
-        m.insert("expected_materials".into(), rules_value(&self.expected_materials));
-        m.insert("expected_products".into(), rules_value(&self.expected_products));
+        m.insert(
+            "expected_command".into(),
+            strings_value(&self.expected_command),
+        );
+        m.insert(
+            "expected_materials".into(),
+            rules_value(&self.expected_materials),
+        );
+        m.insert(
+            "expected_products".into(),
+            rules_value(&self.expected_products),
+        );
         Value::Object(m)
     }
 }
@@ -182,8 +194,14 @@ impl Inspection {
         m.insert("_type".into(), "inspection".into());
         m.insert("name".into(), self.name.as_str().into());
         m.insert("run".into(), strings_value(&self.run));
-        m.insert("expected_materials".into(), rules_value(&self.expected_materials));
-        m.insert("expected_products".into(), rules_value(&self.expected_products));
+        m.insert(
+            "expected_materials".into(),
+            rules_value(&self.expected_materials),
+        );
+        m.insert(
+            "expected_products".into(),
+            rules_value(&self.expected_products),
+        );
         Value::Object(m)
     }
 }
@@ -218,7 +236,13 @@ impl Layout {
 
     /// Sets the expiry relative to `clock`'s now, with calendar arithmetic
     /// (`months = 4` on January 31 gives May 31; on October 31, February 28/29).
-    pub fn set_relative_expiration(&mut self, clock: &dyn Clock, days: i64, months: i64, years: i64) -> &mut Self {
+    pub fn set_relative_expiration(
+        &mut self,
+        clock: &dyn Clock,
+        days: i64,
+        months: i64,
+        years: i64,
+    ) -> &mut Self {
         self.expires = clock.now().add_relative(years, months, days);
         self
     }
@@ -231,7 +255,10 @@ impl Layout {
     }
 
     /// Adds a functionary key from a PEM public-key file and returns its key id.
-    pub fn add_functionary_key_from_path(&mut self, path: &Path) -> std::result::Result<KeyId, crate::Error> {
+    pub fn add_functionary_key_from_path(
+        &mut self,
+        path: &Path,
+    ) -> std::result::Result<KeyId, crate::Error> {
         let key = crate::keys::load_public_key(path)?;
         Ok(self.add_functionary_key(key))
     }
@@ -269,9 +296,13 @@ impl Layout {
             for (id, kv) in m {
                 let field = format!("keys[{id}]");
                 if !is_hex(id) {
-                    return Err(ModelError::Hex { field: "keys".into(), value: id.clone() });
+                    return Err(ModelError::Hex {
+                        field: "keys".into(),
+                        value: id.clone(),
+                    });
                 }
-                let key = PublicKey::from_key_dict(kv).map_err(|source| ModelError::Key { field, source })?;
+                let key = PublicKey::from_key_dict(kv)
+                    .map_err(|source| ModelError::Key { field, source })?;
                 if key.keyid().as_str() != id {
                     return Err(ModelError::KeyIdMismatch {
                         outer: id.clone(),
@@ -315,10 +346,21 @@ impl Layout {
         m.insert("readme".into(), self.readme.as_str().into());
         m.insert(
             "keys".into(),
-            Value::Object(self.keys.iter().map(|(id, k)| (id.clone(), k.to_key_dict())).collect()),
+            Value::Object(
+                self.keys
+                    .iter()
+                    .map(|(id, k)| (id.clone(), k.to_key_dict()))
+                    .collect(),
+            ),
         );
-        m.insert("steps".into(), self.steps.iter().map(Step::to_value).collect());
-        m.insert("inspect".into(), self.inspect.iter().map(Inspection::to_value).collect());
+        m.insert(
+            "steps".into(),
+            self.steps.iter().map(Step::to_value).collect(),
+        );
+        m.insert(
+            "inspect".into(),
+            self.inspect.iter().map(Inspection::to_value).collect(),
+        );
         Value::Object(m)
     }
 }
@@ -344,7 +386,10 @@ fn rules(f: &Fields<'_>, key: &str) -> Result<Vec<ArtifactRule>> {
                 return Err(type_error(&rfield, "a rule (an array of strings)", r));
             };
             let tokens = strings(items, &rfield)?;
-            ArtifactRule::from_list(&tokens).map_err(|source| ModelError::Rule { field: rfield, source })
+            ArtifactRule::from_list(&tokens).map_err(|source| ModelError::Rule {
+                field: rfield,
+                source,
+            })
         })
         .collect()
 }
@@ -354,15 +399,17 @@ fn rules_value(rules: &[ArtifactRule]) -> Value {
 }
 
 fn parse_rule_str(rule: &str, field: &str) -> Result<ArtifactRule> {
-    rule.parse::<ArtifactRule>().map_err(|source| ModelError::Rule {
-        field: field.to_owned(),
-        source,
-    })
+    rule.parse::<ArtifactRule>()
+        .map_err(|source| ModelError::Rule {
+            field: field.to_owned(),
+            source,
+        })
 }
 
 fn split_command(command: &str, field: &str) -> Result<Vec<String>> {
-    super::rule::shlex_split(command).map_err(|source| ModelError::Rule {
+    crate::rules::shlex::split(command).map_err(|e| ModelError::Command {
         field: field.to_owned(),
-        source,
+        text: command.to_owned(),
+        reason: e.message(),
     })
 }

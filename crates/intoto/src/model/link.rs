@@ -82,7 +82,10 @@ impl Link {
         m.insert("products".into(), artifacts_value(&self.products));
         m.insert("byproducts".into(), Value::Object(self.byproducts.clone()));
         m.insert("command".into(), strings_value(&self.command));
-        m.insert("environment".into(), Value::Object(self.environment.clone()));
+        m.insert(
+            "environment".into(),
+            Value::Object(self.environment.clone()),
+        );
         Value::Object(m)
     }
 
@@ -119,9 +122,18 @@ mod tests {
     fn rejects_bad_members() {
         for (doc, needle) in [
             (r#"{"_type":"layout"}"#, "expected link"),
-            (r#"{"_type":"link","materials":[]}"#, "'materials' must be an object"),
-            (r#"{"_type":"link","products":{"a":{"sha256":"xyz"}}}"#, "hex"),
-            (r#"{"_type":"link","command":"ls"}"#, "'command' must be an array"),
+            (
+                r#"{"_type":"link","materials":[]}"#,
+                "'materials' must be an object",
+            ),
+            (
+                r#"{"_type":"link","products":{"a":{"sha256":"xyz"}}}"#,
+                "hex",
+            ),
+            (
+                r#"{"_type":"link","command":"ls"}"#,
+                "'command' must be an array",
+            ),
             (r#"{"_type":"link","command":[1]}"#, "command[0]"),
         ] {
             let v = intoto_cjson::from_slice(doc.as_bytes()).unwrap();
@@ -132,7 +144,13 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(Link::file_name("build", "a8007901c02a96e7"), "build.a8007901.link");
-        assert_eq!(Link::unfinished_file_name("b", "abc"), ".b.abc.link-unfinished");
+        assert_eq!(
+            Link::file_name("build", "a8007901c02a96e7"),
+            "build.a8007901.link"
+        );
+        assert_eq!(
+            Link::unfinished_file_name("b", "abc"),
+            ".b.abc.link-unfinished"
+        );
     }
 }

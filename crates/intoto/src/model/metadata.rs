@@ -83,8 +83,12 @@ impl Payload {
         match value.get("_type").and_then(Value::as_str) {
             Some("link") => Ok(Self::Link(Link::from_value(value)?)),
             Some("layout") => Ok(Self::Layout(Layout::from_value(value)?)),
-            Some(other) => Err(MetadataError::NotMetadata(format!("unknown _type '{other}'"))),
-            None => Err(MetadataError::NotMetadata("the payload has no '_type'".into())),
+            Some(other) => Err(MetadataError::NotMetadata(format!(
+                "unknown _type '{other}'"
+            ))),
+            None => Err(MetadataError::NotMetadata(
+                "the payload has no '_type'".into(),
+            )),
         }
     }
 }
@@ -130,7 +134,10 @@ impl Metadata {
     /// `link` or `layout`.
     pub fn from_value(value: &Value) -> Result<Self, MetadataError> {
         let Value::Object(obj) = value else {
-            return Err(MetadataError::NotMetadata(format!("expected an object, found {}", value.type_name())));
+            return Err(MetadataError::NotMetadata(format!(
+                "expected an object, found {}",
+                value.type_name()
+            )));
         };
         if obj.contains_key("payload") {
             let env = Envelope::from_value(value)?;
@@ -140,11 +147,17 @@ impl Metadata {
             return Ok(Self::Dsse(env));
         }
         let Some(signed) = obj.get("signed") else {
-            return Err(MetadataError::NotMetadata("neither 'signed' nor 'payload' is present".into()));
+            return Err(MetadataError::NotMetadata(
+                "neither 'signed' nor 'payload' is present".into(),
+            ));
         };
         match signed.get("_type").and_then(Value::as_str) {
             Some("link" | "layout") => {}
-            _ => return Err(MetadataError::NotMetadata("'signed._type' must be 'link' or 'layout'".into())),
+            _ => {
+                return Err(MetadataError::NotMetadata(
+                    "'signed._type' must be 'link' or 'layout'".into(),
+                ));
+            }
         }
         let signatures = match obj.get("signatures") {
             None => Vec::new(),
@@ -216,7 +229,11 @@ impl Metadata {
                 .iter()
                 .filter_map(|s| s.get("keyid").and_then(Value::as_str).map(str::to_owned))
                 .collect(),
-            Self::Dsse(e) => e.signatures.iter().filter_map(|s| s.keyid.clone()).collect(),
+            Self::Dsse(e) => e
+                .signatures
+                .iter()
+                .filter_map(|s| s.keyid.clone())
+                .collect(),
         }
     }
 
@@ -233,7 +250,9 @@ impl Metadata {
     pub fn sign(&mut self, signer: &dyn Signer) -> Result<(), MetadataError> {
         match self {
             Self::Metablock(m) => {
-                let sig = signer.sign(&to_canonical(&m.signed)?).map_err(MetadataError::Sign)?;
+                let sig = signer
+                    .sign(&to_canonical(&m.signed)?)
+                    .map_err(MetadataError::Sign)?;
                 let mut entry = Map::new();
                 entry.insert("keyid".into(), signer.public_key().keyid().as_str().into());
                 entry.insert("sig".into(), intoto_crypto::digest::to_hex(&sig).into());
@@ -270,7 +289,10 @@ impl Metadata {
             }
             Self::Dsse(e) => {
                 if e.verified_keys(&[key]).is_empty() {
-                    if e.signatures.iter().any(|s| s.keyid.as_deref() == Some(keyid)) {
+                    if e.signatures
+                        .iter()
+                        .any(|s| s.keyid.as_deref() == Some(keyid))
+                    {
                         Err(MetadataError::BadSignature(keyid.to_owned()))
                     } else {
                         Err(MetadataError::NoSignature(keyid.to_owned()))
@@ -302,7 +324,8 @@ fn check_signature_entry(s: &Value) -> Result<(), MetadataError> {
     let ok_str = |k: &str| s.get(k).and_then(Value::as_str).is_some();
     if !ok_str("keyid") || !(ok_str("sig") || (ok_str("signature") && ok_str("other_headers"))) {
         return Err(MetadataError::SignatureFormat(
-            "each signature needs a 'keyid' and a 'sig' (or a gpg 'signature' and 'other_headers')".into(),
+            "each signature needs a 'keyid' and a 'sig' (or a gpg 'signature' and 'other_headers')"
+                .into(),
         ));
     }
     Ok(())

@@ -1,0 +1,3 @@
+//! Running steps: executing commands and producing links.
+
+pub mod command;
