@@ -57,9 +57,10 @@ impl Material {
             what: "SubjectPublicKeyInfo",
             reason: e.to_string(),
         })?;
-        let bits = spki.subject_public_key.as_bytes().ok_or_else(|| bad_spki(
-            "the public key BIT STRING has unused bits",
-        ))?;
+        let bits = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| bad_spki("the public key BIT STRING has unused bits"))?;
         let alg = &spki.algorithm;
         match alg.oid {
             oid::ED25519 => {
@@ -102,10 +103,11 @@ impl Material {
             reason: format!("not a valid point on {curve}"),
         })?;
         // Take the backend's (uncompressed) encoding of the point.
-        let parsed = SubjectPublicKeyInfoRef::from_der(&spki).map_err(|e| KeyError::MalformedKey {
-            what: "EC public key",
-            reason: e.to_string(),
-        })?;
+        let parsed =
+            SubjectPublicKeyInfoRef::from_der(&spki).map_err(|e| KeyError::MalformedKey {
+                what: "EC public key",
+                reason: e.to_string(),
+            })?;
         let point = parsed
             .subject_public_key
             .as_bytes()
@@ -190,10 +192,12 @@ fn curve_name(curve: ObjectIdentifier) -> String {
 
 /// The curve named in the parameters of an `id-ecPublicKey` algorithm.
 pub(crate) fn curve_of(alg: &AlgorithmIdentifierRef<'_>) -> Result<Curve, KeyError> {
-    let named = alg.parameters_oid().map_err(|_| KeyError::UnsupportedCurve {
-        curve: "explicit or missing curve parameters (only named curves are supported)"
-            .to_owned(),
-    })?;
+    let named = alg
+        .parameters_oid()
+        .map_err(|_| KeyError::UnsupportedCurve {
+            curve: "explicit or missing curve parameters (only named curves are supported)"
+                .to_owned(),
+        })?;
     curve_from_oid(named)
 }
 

@@ -31,7 +31,8 @@ pub(crate) fn parse(input: &[u8]) -> Result<Vec<PemBlock>, KeyError> {
             continue;
         };
         let end_line = format!("-----END {label}-----");
-        let mut body = Zeroizing::new(String::new());
+        // Sized up front so that growing never leaves copies of a key behind.
+        let mut body = Zeroizing::new(String::with_capacity(input.len()));
         let mut has_headers = false;
         let mut terminated = false;
         for (n, line) in lines.by_ref() {
@@ -60,11 +61,15 @@ pub(crate) fn parse(input: &[u8]) -> Result<Vec<PemBlock>, KeyError> {
             }
         }
         if !terminated {
-            return Err(malformed(format!("'-----BEGIN {label}-----' has no END line")));
+            return Err(malformed(format!(
+                "'-----BEGIN {label}-----' has no END line"
+            )));
         }
-        let der = Base64::decode_vec(&body)
-            .map(Zeroizing::new)
-            .map_err(|_| malformed(format!("the body of the '{label}' block is not valid base64")))?;
+        let der = Base64::decode_vec(&body).map(Zeroizing::new).map_err(|_| {
+            malformed(format!(
+                "the body of the '{label}' block is not valid base64"
+            ))
+        })?;
         blocks.push(PemBlock {
             label,
             has_headers,
@@ -93,12 +98,7 @@ fn malformed(reason: String) -> KeyError {
 /// that are recognisable.
 pub(crate) fn no_pem_error(input: &[u8]) -> KeyError {
     let trimmed = input.trim_ascii_start();
-    let openssh_public = [
-        &b"ssh-"[..],
-        b"ecdsa-sha2-",
-        b"sk-ssh-",
-        b"sk-ecdsa-",
-    ];
+    let openssh_public = [&b"ssh-"[..], b"ecdsa-sha2-", b"sk-ssh-", b"sk-ecdsa-"];
     if openssh_public.iter().any(|p| trimmed.starts_with(p)) {
         KeyError::UnsupportedFormat {
             format: "OpenSSH public key (convert it to PEM with `ssh-keygen -e -m PKCS8`)"
@@ -145,7 +145,10 @@ mod tests {
     fn finds_blocks_among_other_text() {
         let der: Vec<u8> = (0u8..100).collect();
         let pem = encode("PUBLIC KEY", &der);
-        let input = format!("Bag Attributes\n  friendlyName: x\n{}\ntrailing words\r\n", *pem);
+        let input = format!(
+            "Bag Attributes\n  friendlyName: x\n{}\ntrailing words\r\n",
+            *pem
+        );
         let blocks = parse(input.as_bytes()).unwrap();
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].label, "PUBLIC KEY");
@@ -189,7 +192,10 @@ mod tests {
             "-----BEGIN A-----\n\u{e9}\n-----END A-----\n",
         ] {
             let err = parse(bad.as_bytes()).err().unwrap();
-            assert!(matches!(err, KeyError::MalformedPem { .. }), "{bad:?}: {err}");
+            assert!(
+                matches!(err, KeyError::MalformedPem { .. }),
+                "{bad:?}: {err}"
+            );
         }
     }
 

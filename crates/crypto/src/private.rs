@@ -183,7 +183,9 @@ impl PrivateKey {
 
     fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
         check_rsa_private_size(der)?;
-        Self::from_pair(KeyPair::rsa_from_pkcs1(der).ok_or_else(|| rejected("PKCS#1 RSA private key"))?)
+        Self::from_pair(
+            KeyPair::rsa_from_pkcs1(der).ok_or_else(|| rejected("PKCS#1 RSA private key"))?,
+        )
     }
 
     fn from_sec1_der(der: &[u8]) -> Result<Self, KeyError> {
@@ -348,13 +350,13 @@ fn decrypt_pkcs8(der: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyE
 
 fn check_kdf_limits(kdf: &pbes2::Kdf) -> Result<(), KeyError> {
     let too_costly = |what: String| KeyError::UnsupportedEncryption { scheme: what };
-    if let Some(p) = kdf.pbkdf2() {
-        if p.iteration_count == 0 || p.iteration_count > MAX_PBKDF2_ITERATIONS {
-            return Err(too_costly(format!(
-                "PBKDF2 with {} iterations (at most {MAX_PBKDF2_ITERATIONS} are accepted)",
-                p.iteration_count
-            )));
-        }
+    if let Some(p) = kdf.pbkdf2()
+        && (p.iteration_count == 0 || p.iteration_count > MAX_PBKDF2_ITERATIONS)
+    {
+        return Err(too_costly(format!(
+            "PBKDF2 with {} iterations (at most {MAX_PBKDF2_ITERATIONS} are accepted)",
+            p.iteration_count
+        )));
     }
     if let Some(s) = kdf.scrypt() {
         let n = s.cost_parameter;

@@ -147,11 +147,10 @@ impl PublicKey {
                 });
             }
         };
-        let scheme =
-            Scheme::lookup(keytype, scheme_name).ok_or_else(|| KeyError::Unsupported {
-                keytype: keytype.clone(),
-                scheme: scheme_name.clone(),
-            })?;
+        let scheme = Scheme::lookup(keytype, scheme_name).ok_or_else(|| KeyError::Unsupported {
+            keytype: keytype.clone(),
+            scheme: scheme_name.clone(),
+        })?;
         let public = dict
             .get("keyval")
             .and_then(Value::as_object)
@@ -173,7 +172,12 @@ impl PublicKey {
         Self::build(dict.clone(), keyid, scheme, material)
     }
 
-    fn build(dict: Map, keyid: KeyId, scheme: Scheme, material: Material) -> Result<Self, KeyError> {
+    fn build(
+        dict: Map,
+        keyid: KeyId,
+        scheme: Scheme,
+        material: Material,
+    ) -> Result<Self, KeyError> {
         let str_of = |k: &str| {
             dict.get(k)
                 .and_then(Value::as_str)
