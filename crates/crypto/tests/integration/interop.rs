@@ -141,6 +141,15 @@ fn python_keys_and_signatures_work_here() {
             "{name}"
         );
 
+        // ECDSA: the deprecated keytype (= the scheme name) works the same.
+        if public.keytype() == "ecdsa" {
+            let mut m = expected.as_object().unwrap().clone();
+            m.insert("keytype".to_owned(), Value::from(public.scheme()));
+            let legacy = PublicKey::from_key_dict(&Value::Object(m)).unwrap();
+            legacy.verify(&msg, &sig).unwrap();
+            assert!(legacy.same_key_material(&public));
+        }
+
         // RSA: any PSS salt length, other hashes, PKCS#1 v1.5, each only
         // under its own scheme.
         if let Some(other) = e["other_sigs"].as_object() {

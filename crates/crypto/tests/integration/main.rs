@@ -6,4 +6,5 @@
 mod common;
 mod errors;
 mod interop;
+mod robustness;
 mod samples;
