@@ -15,6 +15,27 @@
 //! RustCrypto's `der`, `spki` and `pkcs8`. This crate does no file I/O:
 //! callers pass bytes and add file names to error messages.
 //!
+//! # Differences from the reference
+//!
+//! Where Python's in-toto 3.1.0 (securesystemslib 1.6, `cryptography`)
+//! accepts something hazardous or fails late, this crate is stricter or
+//! earlier:
+//!
+//! * RSA keys must have 2048 to 8192 bits (the reference takes any size).
+//! * A key dict's `keyval.public` must hold a valid key of the declared
+//!   type, and an ECDSA key must lie on its scheme's curve, when the dict is
+//!   read (the reference fails only when a signature is checked).
+//! * Key ids are kept as stored, as in the reference, but
+//!   [`PublicKey::keyid_matches`] and [`PublicKey::same_key_material`] let
+//!   callers bind ids to keys and count each key once.
+//! * Keys we encrypt use 600 000 PBKDF2 iterations ([`PBKDF2_ITERATIONS`])
+//!   rather than `cryptography`'s 2048; both load everywhere.
+//!
+//! Not supported (yet): GnuPG key dicts ([`KeyError::GpgNotSupported`]),
+//! ML-DSA keys, and legacy OpenSSL PEM encryption (`Proc-Type: 4,ENCRYPTED`;
+//! encrypted PKCS#8 is supported). Like the reference, Ed448, DSA,
+//! secp256k1 and OpenSSH-format keys are refused.
+//!
 //! ```
 //! use intoto_crypto::{KeySpec, PrivateKey, PublicKey, Signer};
 //!

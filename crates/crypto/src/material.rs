@@ -40,7 +40,7 @@ pub(crate) const RSA_BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
 pub(crate) const RSA_BITS_TEXT: &str = "2048 to 8192 bits";
 
 /// A validated public key.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Material {
     /// The raw 32-byte Ed25519 key.
     Ed25519([u8; 32]),
@@ -216,4 +216,34 @@ pub(crate) fn unsupported_algorithm(algorithm: ObjectIdentifier) -> KeyError {
         other => format!("algorithm {other}"),
     };
     KeyError::UnsupportedKeyType { key_type: name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ed25519_spki_round_trips() {
+        let m = Material::Ed25519([7; 32]);
+        let der = m.spki_der().unwrap();
+        assert_eq!(der.len(), 44);
+        assert_eq!(Material::from_spki_der(&der).unwrap(), m);
+    }
+
+    #[test]
+    fn curves_are_named_by_oid() {
+        for curve in [Curve::P256, Curve::P384, Curve::P521] {
+            assert_eq!(curve_from_oid(curve_oid(curve)).unwrap(), curve);
+        }
+        assert_eq!(
+            curve_from_oid(oid::SECP256K1).unwrap_err().to_string(),
+            "unsupported curve 'secp256k1'"
+        );
+    }
+
+    #[test]
+    fn invalid_ec_points_are_rejected() {
+        assert!(Material::from_ec_point(Curve::P256, &[4; 65]).is_err());
+        assert!(Material::from_ec_point(Curve::P256, &[]).is_err());
+    }
 }

@@ -31,7 +31,8 @@ pub(crate) fn parse(input: &[u8]) -> Result<Vec<PemBlock>, KeyError> {
             continue;
         };
         let end_line = format!("-----END {label}-----");
-        let mut body = Zeroizing::new(String::new());
+        // Sized up front so that growing never leaves copies of a key behind.
+        let mut body = Zeroizing::new(String::with_capacity(input.len()));
         let mut has_headers = false;
         let mut terminated = false;
         for (n, line) in lines.by_ref() {

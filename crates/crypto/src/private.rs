@@ -350,13 +350,13 @@ fn decrypt_pkcs8(der: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyE
 
 fn check_kdf_limits(kdf: &pbes2::Kdf) -> Result<(), KeyError> {
     let too_costly = |what: String| KeyError::UnsupportedEncryption { scheme: what };
-    if let Some(p) = kdf.pbkdf2() {
-        if p.iteration_count == 0 || p.iteration_count > MAX_PBKDF2_ITERATIONS {
-            return Err(too_costly(format!(
-                "PBKDF2 with {} iterations (at most {MAX_PBKDF2_ITERATIONS} are accepted)",
-                p.iteration_count
-            )));
-        }
+    if let Some(p) = kdf.pbkdf2()
+        && (p.iteration_count == 0 || p.iteration_count > MAX_PBKDF2_ITERATIONS)
+    {
+        return Err(too_costly(format!(
+            "PBKDF2 with {} iterations (at most {MAX_PBKDF2_ITERATIONS} are accepted)",
+            p.iteration_count
+        )));
     }
     if let Some(s) = kdf.scrypt() {
         let n = s.cost_parameter;

@@ -450,3 +450,40 @@ fn hex_value(c: u8) -> Option<u8> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The reference's `func.pub` (Ed25519, seed 0x42 * 32) and its key id.
+    const FUNC_PUB: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAIVL40Zt5HSRFMkLhXy6rbLfP+ntqXtMAl5YOBpiB2xI=\n-----END PUBLIC KEY-----\n";
+    const FUNC_KEYID: &str = "a8007901c02a96e7414dcb1e7694c7462913ff6e2526c12f9875dc3f6a508075";
+
+    #[test]
+    fn keyid_is_sha256_of_canonical_keytype_scheme_keyval() {
+        let key = PublicKey::from_pem(FUNC_PUB.as_bytes()).unwrap();
+        assert_eq!(key.keyid().as_str(), FUNC_KEYID);
+        let canonical = format!(
+            "{{\"keytype\":\"ed25519\",\"keyval\":{{\"public\":\"{}\"}},\"scheme\":\"ed25519\"}}",
+            key.public_value()
+        );
+        assert_eq!(sha256_hex(canonical.as_bytes()), FUNC_KEYID);
+    }
+
+    #[test]
+    fn ed25519_hex_accepts_either_case_only() {
+        let lower = "2152f8d19b791d24453242e15f2eab6cb7cffa7b6a5ed30097960e069881db12";
+        let a = decode_ed25519_hex(lower).unwrap();
+        assert_eq!(decode_ed25519_hex(&lower.to_uppercase()).unwrap(), a);
+        assert_eq!(to_hex(&a), lower);
+        assert!(decode_ed25519_hex(&lower[..62]).is_err());
+        assert!(decode_ed25519_hex(&format!("{} ", &lower[..63])).is_err());
+    }
+
+    #[test]
+    fn missing_members_print_like_python() {
+        assert_eq!(python_repr(&Value::Null), "None");
+        assert_eq!(python_repr(&Value::from(true)), "True");
+        assert_eq!(python_repr(&Value::from("x")), "x");
+    }
+}
