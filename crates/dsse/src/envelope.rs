@@ -96,10 +96,10 @@ impl Envelope {
                 .and_then(Value::as_str)
                 .ok_or_else(|| Error::Format("a signature needs a 'sig' string".into()))?;
             let sig = decode_b64(sig).ok_or(Error::Base64("sig"))?;
-            if let Some(k) = &keyid {
-                if !seen.insert(k.clone()) {
-                    return Err(Error::DuplicateKeyId(k.clone()));
-                }
+            if let Some(k) = &keyid
+                && !seen.insert(k.clone())
+            {
+                return Err(Error::DuplicateKeyId(k.clone()));
             }
             signatures.push(Signature { keyid, sig });
         }

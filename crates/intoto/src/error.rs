@@ -38,7 +38,7 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong.
         #[source]
-        source: MetadataError,
+        source: Box<MetadataError>,
     },
     /// A key file could not be used.
     #[error("{}: {source}", path.display())]

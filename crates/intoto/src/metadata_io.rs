@@ -10,10 +10,7 @@ use crate::model::{Metadata, MetadataError};
 /// size, valid UTF-8 JSON without duplicate keys).
 pub fn load_metadata(path: &Path) -> Result<Metadata> {
     let bytes = read_regular_file(path, MAX_METADATA_BYTES)?;
-    Metadata::from_slice(&bytes).map_err(|source| Error::Metadata {
-        path: path.to_path_buf(),
-        source,
-    })
+    Metadata::from_slice(&bytes).map_err(with_path(path))
 }
 
 /// Writes metadata atomically, byte-identical to the reference's files.
@@ -25,6 +22,6 @@ pub fn write_metadata(path: &Path, metadata: &Metadata) -> Result<()> {
 pub fn with_path(path: &Path) -> impl FnOnce(MetadataError) -> Error + '_ {
     move |source| Error::Metadata {
         path: path.to_path_buf(),
-        source,
+        source: Box::new(source),
     }
 }

@@ -1,7 +1,12 @@
 //! Integration tests of the `in-toto` binary, most of them against the
 //! Python reference (the oracle; see `intoto-testkit`).
 
-#![allow(unreachable_pub)]
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 mod keys;
 mod sign;

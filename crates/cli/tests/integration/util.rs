@@ -21,11 +21,6 @@ pub fn theirs(tool: &str) -> Command {
     c
 }
 
-/// Runs a command in `cwd` and returns its output.
-pub fn run_in(mut cmd: Command, cwd: &Path) -> Output {
-    cmd.current_dir(cwd).output().expect("run command")
-}
-
 /// Runs and asserts the exit code, showing the output when it differs.
 #[track_caller]
 pub fn expect_code(mut cmd: Command, cwd: &Path, code: i32) -> Output {

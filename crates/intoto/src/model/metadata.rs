@@ -333,7 +333,7 @@ fn check_signature_entry(s: &Value) -> Result<(), MetadataError> {
 
 /// Decodes hex (either case); `None` for odd lengths or non-hex digits.
 pub(crate) fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.as_bytes()
