@@ -41,11 +41,12 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     };
     for name in super::reference_tool_names() {
         let link = dir.join(name);
-        if force && link.symlink_metadata().is_ok() {
-            if let Err(e) = std::fs::remove_file(&link) {
-                eprintln!("{prog}: {}: {e}", link.display());
-                return ExitCode::FAILURE;
-            }
+        if force
+            && link.symlink_metadata().is_ok()
+            && let Err(e) = std::fs::remove_file(&link)
+        {
+            eprintln!("{prog}: {}: {e}", link.display());
+            return ExitCode::FAILURE;
         }
         if let Err(e) = std::os::unix::fs::symlink(&exe, &link) {
             eprintln!("{prog}: {}: {e}", link.display());

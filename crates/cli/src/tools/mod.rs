@@ -74,14 +74,14 @@ pub(crate) fn reference_tool_names() -> impl Iterator<Item = &'static str> {
 /// `in-toto <subcommand> ...`.
 pub(crate) fn top_level(args: Vec<OsString>) -> ExitCode {
     let first = args.first().map(|a| a.to_string_lossy().into_owned());
-    if let Some(sub) = first.as_deref() {
-        if let Some((name, tool, _)) = SUBCOMMANDS.iter().find(|(n, _, _)| *n == sub) {
-            let prog = match tool.reference_name() {
-                n if n.starts_with("in-toto-") => n.to_owned(),
-                _ => format!("in-toto {name}"),
-            };
-            return tool.main(&prog, args.into_iter().skip(1).collect());
-        }
+    if let Some(sub) = first.as_deref()
+        && let Some((name, tool, _)) = SUBCOMMANDS.iter().find(|(n, _, _)| *n == sub)
+    {
+        let prog = match tool.reference_name() {
+            n if n.starts_with("in-toto-") => n.to_owned(),
+            _ => format!("in-toto {name}"),
+        };
+        return tool.main(&prog, args.into_iter().skip(1).collect());
     }
     let mut help = String::from(
         "in-toto: software supply-chain integrity (a drop-in for the Python reference, in-toto 3.1.0)\n\n\
