@@ -47,7 +47,7 @@ pub enum RunError {
     /// The step name cannot be used in a file name.
     #[error(
         "the step name '{}' cannot be used in a file name (it must not be empty, '.' or '..', nor contain '/', '\\' or NUL)",
-        name.escape_debug()
+        printable(name)
     )]
     UnsafeStepName {
         /// The name.
@@ -110,6 +110,19 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// `name` with control characters (such as NUL) escaped, for messages.
+fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A phase of running or recording a step, as the reference logs it.
@@ -290,6 +303,7 @@ mod tests {
             let err = check_step_name(bad).unwrap_err();
             assert!(matches!(err, RunError::UnsafeStepName { .. }), "{bad:?}");
             assert!(!err.to_string().contains('\0'));
+            assert!(err.to_string().contains(&format!("'{}'", printable(bad))));
         }
         for good in ["build", "a.b", "...", ".hidden", "caf\u{e9}", "with space"] {
             check_step_name(good).unwrap();
