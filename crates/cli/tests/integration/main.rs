@@ -9,5 +9,9 @@
 )]
 
 mod keys;
+mod match_products;
+mod mock;
+mod record;
+mod run;
 mod sign;
 mod util;
