@@ -1,6 +1,7 @@
 //! The in-toto domain: metadata models, artifact recording, artifact rules,
 //! running steps and verifying a supply chain against its layout.
 
+pub mod authoring;
 pub mod error;
 pub mod files;
 pub mod keys;
