@@ -622,3 +622,423 @@ fn check_require(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Inspection;
+    use intoto_crypto::{KeySpec, PrivateKey};
+
+    fn now() -> Timestamp {
+        Timestamp::parse("2026-01-01T00:00:00Z").unwrap()
+    }
+
+    fn rules(out: &mut Vec<ArtifactRule>, written: &[&str]) {
+        out.extend(written.iter().map(|r| r.parse::<ArtifactRule>().unwrap()));
+    }
+
+    /// A layout with one functionary key, authorised for every step.
+    struct Builder {
+        layout: Layout,
+        keyid: String,
+    }
+
+    impl Builder {
+        fn new() -> Self {
+            let key = PrivateKey::generate(KeySpec::Ed25519).unwrap();
+            let mut layout = Layout::new(&crate::time::FixedClock(now()));
+            layout.expires = Timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+            let keyid = layout.add_functionary_key(key.public_key().clone());
+            Self {
+                layout,
+                keyid: keyid.as_str().to_owned(),
+            }
+        }
+
+        fn step(mut self, name: &str, materials: &[&str], products: &[&str]) -> Self {
+            let mut s = Step::new(name);
+            s.pubkeys.push(self.keyid.clone());
+            rules(&mut s.expected_materials, materials);
+            rules(&mut s.expected_products, products);
+            self.layout.steps.push(s);
+            self
+        }
+
+        fn inspection(mut self, name: &str, materials: &[&str], products: &[&str]) -> Self {
+            let mut s = Inspection::new(name);
+            s.run = vec!["true".into()];
+            rules(&mut s.expected_materials, materials);
+            rules(&mut s.expected_products, products);
+            self.layout.inspect.push(s);
+            self
+        }
+
+        fn lint(&self) -> Vec<LintWarning> {
+            lint(&self.layout, now())
+        }
+    }
+
+    /// The two-stage example: nothing to warn about.
+    fn two_stage() -> Builder {
+        Builder::new()
+            .step(
+                "build",
+                &["ALLOW pyproject.toml", "ALLOW src/*", "DISALLOW *"],
+                &["CREATE dist/*", "DISALLOW *"],
+            )
+            .inspection(
+                "check-dist",
+                &["MATCH dist/* WITH PRODUCTS FROM build"],
+                &[],
+            )
+    }
+
+    fn codes(w: &[LintWarning]) -> Vec<LintCode> {
+        w.iter().map(|w| w.code).collect()
+    }
+
+    #[track_caller]
+    fn only(w: &[LintWarning], code: LintCode) -> &LintWarning {
+        assert_eq!(codes(w), [code], "{w:#?}");
+        &w[0]
+    }
+
+    fn rule_subject(w: &LintWarning) -> (&str, ArtifactKind, usize) {
+        match &w.subject {
+            Subject::Rule {
+                item, list, index, ..
+            } => (item.name.as_str(), *list, *index),
+            other => panic!("not a rule: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_two_stage_example_is_clean() {
+        assert_eq!(two_stage().lint(), []);
+    }
+
+    #[test]
+    fn unmatched_products() {
+        let b = Builder::new().step("build", &[], &["CREATE dist/*", "DISALLOW *"]);
+        let w = b.lint();
+        let w = only(&w, LintCode::UnmatchedProducts);
+        assert_eq!(
+            w.to_string(),
+            "step 'build', products: no later step and no inspection MATCHes these products, so nothing checks that what this step produced is what was used or shipped [unmatched-products]"
+        );
+        // A step that must produce nothing has nothing to match.
+        let b = Builder::new().step("test", &[], &["DISALLOW *"]);
+        assert_eq!(b.lint(), []);
+        // MATCHing materials of the step does not count, nor does an earlier step.
+        let b = Builder::new()
+            .step(
+                "a",
+                &["MATCH * WITH PRODUCTS FROM b", "DISALLOW *"],
+                &["DISALLOW *"],
+            )
+            .step("b", &[], &["CREATE x", "DISALLOW *"])
+            .inspection("i", &["MATCH x WITH MATERIALS FROM b"], &[]);
+        let w = b.lint();
+        assert_eq!(
+            codes(&w),
+            [LintCode::MatchLaterStep, LintCode::UnmatchedProducts]
+        );
+    }
+
+    #[test]
+    fn lists_without_a_final_disallow() {
+        let b = two_stage().step(
+            "package",
+            &["MATCH dist/* WITH PRODUCTS FROM build"],
+            &["CREATE pkg.tar.gz", "DISALLOW pkg.*"],
+        );
+        let b = b.inspection(
+            "check-pkg",
+            &["MATCH pkg.tar.gz WITH PRODUCTS FROM package"],
+            &[],
+        );
+        let w = b.lint();
+        assert_eq!(
+            codes(&w),
+            [LintCode::NoFinalDisallow, LintCode::NoFinalDisallow]
+        );
+        assert!(
+            matches!(&w[0].subject, Subject::List { item, list: ArtifactKind::Materials } if item.name == "package")
+        );
+        assert!(
+            w[0].to_string()
+                .starts_with("step 'package', materials: the list does not end with 'DISALLOW *'")
+        );
+        assert!(matches!(
+            &w[1].subject,
+            Subject::List {
+                list: ArtifactKind::Products,
+                ..
+            }
+        ));
+        // Empty lists, and inspection lists (which see the verifier's whole
+        // directory), are not warned about.
+        assert_eq!(two_stage().lint(), []);
+    }
+
+    #[test]
+    fn require_after_a_rule_that_consumes_the_file_always_fails() {
+        let b = Builder::new()
+            .step("s", &[], &["ALLOW *.whl", "REQUIRE pkg.whl", "DISALLOW *"])
+            .inspection("i", &["MATCH * WITH PRODUCTS FROM s"], &[]);
+        let w = b.lint();
+        let w = only(&w, LintCode::RequireAlwaysFails);
+        assert_eq!(rule_subject(w), ("s", ArtifactKind::Products, 1));
+        assert!(w.to_string().starts_with(
+            "step 's', products rule 2 'REQUIRE pkg.whl': this rule always fails: rule 1 'ALLOW *.whl' consumes 'pkg.whl' first"
+        ), "{w}");
+    }
+
+    #[test]
+    fn require_after_a_rule_that_may_consume_the_file() {
+        let b = Builder::new()
+            .step(
+                "s",
+                &[],
+                &["CREATE pkg.whl", "REQUIRE pkg.whl", "DISALLOW *"],
+            )
+            .inspection("i", &["MATCH * WITH PRODUCTS FROM s"], &[]);
+        let w = b.lint();
+        let w = only(&w, LintCode::RequireAfterConsumer);
+        assert!(
+            w.message
+                .contains("fails whenever rule 1 'CREATE pkg.whl' consumes 'pkg.whl'"),
+            "{w}"
+        );
+        // MATCH with a source prefix: the pattern sees the path below it.
+        let b = Builder::new()
+            .step("a", &[], &["CREATE src/x", "DISALLOW *"])
+            .step(
+                "b",
+                &[
+                    "MATCH x IN src WITH PRODUCTS FROM a",
+                    "REQUIRE src/x",
+                    "DISALLOW *",
+                ],
+                &["DISALLOW *"],
+            );
+        let w = b.lint();
+        let w = only(&w, LintCode::RequireAfterConsumer);
+        assert_eq!(rule_subject(w), ("b", ArtifactKind::Materials, 1));
+    }
+
+    #[test]
+    fn require_followed_by_disallow_always_fails() {
+        let b = Builder::new().step("s", &["REQUIRE setup.py", "DISALLOW *"], &["DISALLOW *"]);
+        let w = b.lint();
+        let w = only(&w, LintCode::RequireAlwaysFails);
+        assert_eq!(rule_subject(w), ("s", ArtifactKind::Materials, 0));
+        assert!(w.message.contains("rule 2 'DISALLOW *' rejects it"), "{w}");
+        assert!(
+            w.message
+                .contains("add 'ALLOW setup.py' right after the REQUIRE"),
+            "{w}"
+        );
+        // The idiom that works, and a rule in between that may consume it.
+        for ok in [
+            &["REQUIRE setup.py", "ALLOW setup.py", "DISALLOW *"][..],
+            &["REQUIRE setup.py", "MODIFY setup.py", "DISALLOW *"][..],
+            &["REQUIRE setup.py", "CREATE setup.py", "DISALLOW *"][..],
+        ] {
+            let b = Builder::new().step("s", &["DISALLOW *"], ok).inspection(
+                "i",
+                &["MATCH * WITH PRODUCTS FROM s"],
+                &[],
+            );
+            assert_eq!(b.lint(), [], "{ok:?}");
+        }
+        // A DISALLOW before the REQUIRE.
+        let b = Builder::new().step(
+            "s",
+            &["DISALLOW *.py", "REQUIRE setup.py", "DISALLOW *"],
+            &["DISALLOW *"],
+        );
+        let w = b.lint();
+        let w = only(&w, LintCode::RequireAlwaysFails);
+        assert!(
+            w.message
+                .contains("if 'setup.py' is present rule 1 'DISALLOW *.py' rejects it"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn threshold_larger_than_the_functionaries() {
+        let mut b = two_stage();
+        b.layout.steps[0].threshold = 2;
+        let w = b.lint();
+        let w = only(&w, LintCode::ThresholdTooHigh);
+        assert!(matches!(&w.subject, Subject::Item(i) if i.name == "build"));
+        assert_eq!(
+            w.to_string(),
+            "step 'build': the threshold is 2 but only 1 functionary is authorised: the step can never pass [threshold-too-high]"
+        );
+        // A key id that is not among the layout's keys does not count.
+        let mut b = two_stage();
+        b.layout.steps[0].pubkeys.push("ab".repeat(32));
+        b.layout.steps[0].threshold = 2;
+        assert_eq!(
+            codes(&b.lint()),
+            [LintCode::UnknownKey, LintCode::ThresholdTooHigh]
+        );
+    }
+
+    #[test]
+    fn match_naming_a_step_that_does_not_exist() {
+        let b = Builder::new()
+            .step("build", &[], &["CREATE dist/*", "DISALLOW *"])
+            .inspection("check", &["MATCH dist/* WITH PRODUCTS FROM biuld"], &[]);
+        let w = b.lint();
+        // The typo also leaves build's products unmatched.
+        assert_eq!(
+            codes(&w),
+            [LintCode::UnmatchedProducts, LintCode::UnknownMatchTarget]
+        );
+        assert_eq!(rule_subject(&w[1]), ("check", ArtifactKind::Materials, 0));
+        assert!(w[1].message.contains("no step or inspection named 'biuld'"));
+    }
+
+    #[test]
+    fn match_from_a_step_naming_an_inspection_or_a_later_step() {
+        let b = two_stage().step(
+            "publish",
+            &["MATCH dist/* WITH PRODUCTS FROM check-dist", "DISALLOW *"],
+            &["DISALLOW *"],
+        );
+        let w = b.lint();
+        let w = only(&w, LintCode::MatchInspectionFromStep);
+        assert_eq!(rule_subject(w), ("publish", ArtifactKind::Materials, 0));
+        // Inspections may MATCH other inspections (all of them have run).
+        let b = two_stage().inspection("again", &["MATCH * WITH PRODUCTS FROM check-dist"], &[]);
+        assert_eq!(b.lint(), []);
+    }
+
+    #[test]
+    fn rules_after_allow_or_disallow_everything_never_match() {
+        let b = Builder::new()
+            .step("s", &["ALLOW *", "DISALLOW *"], &["DISALLOW *", "CREATE x"])
+            .inspection("i", &[], &[]);
+        let w = b.lint();
+        assert_eq!(
+            codes(&w),
+            [
+                LintCode::NeverMatches,
+                LintCode::NeverMatches,
+                LintCode::NoFinalDisallow
+            ]
+        );
+        assert_eq!(rule_subject(&w[0]), ("s", ArtifactKind::Materials, 1));
+        assert!(
+            w[0].message
+                .contains("rule 1 'ALLOW *' has already consumed"),
+            "{}",
+            w[0]
+        );
+        assert_eq!(rule_subject(&w[1]), ("s", ArtifactKind::Products, 1));
+        assert!(
+            w[1].message
+                .contains("rule 1 'DISALLOW *' rejects every artifact"),
+            "{}",
+            w[1]
+        );
+        // A literal path covered by an earlier pattern, and a repeated pattern.
+        let b = Builder::new().step(
+            "s",
+            &[
+                "ALLOW src/*",
+                "MODIFY src/a.py",
+                "ALLOW src/*",
+                "DISALLOW *",
+            ],
+            &["DISALLOW *"],
+        );
+        let w = b.lint();
+        assert_eq!(codes(&w), [LintCode::NeverMatches, LintCode::NeverMatches]);
+        assert_eq!(rule_subject(&w[0]).2, 1);
+        assert_eq!(rule_subject(&w[1]).2, 2);
+    }
+
+    #[test]
+    fn create_in_materials_and_delete_in_products_never_match() {
+        let b = Builder::new()
+            .step(
+                "s",
+                &["CREATE x", "DISALLOW *"],
+                &["DELETE y", "DISALLOW *"],
+            )
+            .inspection("i", &["MATCH * WITH PRODUCTS FROM s"], &[]);
+        let w = b.lint();
+        assert_eq!(codes(&w), [LintCode::NeverMatches, LintCode::NeverMatches]);
+        assert_eq!(rule_subject(&w[0]), ("s", ArtifactKind::Materials, 0));
+        assert!(w[0].message.starts_with("CREATE never matches materials"));
+        assert_eq!(rule_subject(&w[1]), ("s", ArtifactKind::Products, 0));
+    }
+
+    #[test]
+    fn patterns_that_no_recorded_path_has() {
+        let b = Builder::new().step(
+            "s",
+            &[
+                "ALLOW ./src/*",
+                "ALLOW dist/",
+                "ALLOW a//b",
+                "ALLOW dir:x/",
+                "DISALLOW *",
+            ],
+            &["DISALLOW *"],
+        );
+        let w = b.lint();
+        assert_eq!(codes(&w), [LintCode::NeverMatches; 3]);
+        assert!(w[0].message.contains("never start with './'"));
+        assert!(w[1].message.contains("never end with '/'"));
+        assert!(w[2].message.contains("never contain '//'"));
+    }
+
+    #[test]
+    fn expiry_within_thirty_days_or_past() {
+        let mut b = two_stage();
+        b.layout.expires = now().add_seconds(10 * 86_400 + 5);
+        let w = b.lint();
+        let w = only(&w, LintCode::ExpiresSoon);
+        assert_eq!(w.subject, Subject::Layout);
+        assert!(
+            w.message.contains("2026-01-11T00:00:05Z (in 10 days)"),
+            "{w}"
+        );
+        b.layout.expires = now().add_seconds(30 * 86_400);
+        assert_eq!(b.lint(), []);
+        b.layout.expires = now();
+        only(&b.lint(), LintCode::Expired);
+    }
+
+    #[test]
+    fn functionary_keys_no_step_uses() {
+        let mut b = two_stage();
+        let other = PrivateKey::generate(KeySpec::Ed25519).unwrap();
+        let id = b.layout.add_functionary_key(other.public_key().clone());
+        let w = b.lint();
+        let w = only(&w, LintCode::UnusedKey);
+        assert_eq!(
+            w.subject,
+            Subject::Key {
+                keyid: id.as_str().to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn hostile_names_are_escaped() {
+        let b = Builder::new().step("evil\u{1b}[2J", &["ALLOW x"], &["DISALLOW *"]);
+        let text = b.lint()[0].to_string();
+        assert!(
+            text.starts_with("step 'evil\\u{1b}[2J', materials"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'));
+    }
+}

@@ -259,3 +259,131 @@ pub fn render_dot(layout: &Layout) -> String {
     out.push_str("}\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Inspection, Step};
+    use crate::time::FixedClock;
+    use intoto_crypto::{KeySpec, PrivateKey};
+
+    fn now() -> Timestamp {
+        Timestamp::parse("2026-01-01T00:00:00Z").unwrap()
+    }
+
+    fn example() -> (Layout, String) {
+        let key = PrivateKey::generate(KeySpec::Ed25519).unwrap();
+        let mut l = Layout::new(&FixedClock(now()));
+        l.readme = "line one\nline two".into();
+        let id = l.add_functionary_key(key.public_key().clone());
+        let mut s = Step::new("build");
+        s.add_pubkey(&id);
+        s.set_expected_command_from_str("python -m build 'a b'")
+            .unwrap();
+        s.add_material_rule_from_str("allow src/*").unwrap();
+        s.add_product_rule_from_str("CREATE dist/*").unwrap();
+        l.steps.push(s);
+        let mut i = Inspection::new("check");
+        i.set_run_from_str("test -d dist").unwrap();
+        i.add_material_rule_from_str("MATCH 'my dist/*' IN out WITH PRODUCTS IN x FROM build")
+            .unwrap();
+        i.add_product_rule_from_str("MATCH * WITH MATERIALS FROM nowhere")
+            .unwrap();
+        l.inspect.push(i);
+        (l, id.as_str().to_owned())
+    }
+
+    #[test]
+    fn text_shows_everything() {
+        let (l, id) = example();
+        let names = KeyNames::from([(id.clone(), "alice.pub".to_owned())]);
+        let sigs = [SignatureLine {
+            keyid: id.clone(),
+            status: SignatureStatus::Valid,
+        }];
+        let text = render_text(
+            &l,
+            &ShowContext {
+                names: &names,
+                signatures: Some(&sigs),
+                now: now(),
+            },
+        );
+        for needle in [
+            "expires: 2026-02-01T00:00:00Z (in 31 days)",
+            "    line one\n    line two\n",
+            "  signatures: 1\n",
+            &format!("    {id}  alice.pub  valid\n"),
+            &format!("    {id}  ed25519/ed25519  alice.pub\n"),
+            "  1. build\n    functionaries: threshold 1 of 1\n",
+            &format!("      {id}  alice.pub\n"),
+            "    expected command: python -m build 'a b'\n",
+            "    materials:\n      allow src/*\n",
+            "    products:\n      CREATE dist/*\n",
+            "  1. check\n    run: test -d dist\n",
+            "      MATCH 'my dist/*' IN out WITH PRODUCTS IN x FROM build\n",
+            "      MATCH * WITH MATERIALS FROM nowhere\n",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn dot_edges_are_the_match_rules() {
+        let (l, _) = example();
+        let dot = render_dot(&l);
+        assert!(dot.starts_with("digraph layout {\n"), "{dot}");
+        assert!(
+            dot.contains("  step0 [shape=box, label=\"build\\nthreshold 1 of 1\"];"),
+            "{dot}"
+        );
+        assert!(
+            dot.contains("  inspection0 [shape=ellipse, label=\"check\\nruns: test -d dist\"];")
+        );
+        assert!(
+            dot.contains(
+                "  step0 -> inspection0 [label=\"my dist/* IN out\\nPRODUCTS IN x -> materials\"];"
+            ),
+            "{dot}"
+        );
+        assert!(dot.contains("  missing0 [shape=box, style=dashed, color=red, label=\"nowhere\\n(not in the layout)\"];"));
+        assert!(dot.contains("  missing0 -> inspection0 [label=\"*\\nMATERIALS -> products\"];"));
+        assert!(dot.ends_with("}\n"));
+    }
+
+    #[test]
+    fn hostile_strings_stay_strings() {
+        let (mut l, _) = example();
+        l.steps[0].name = "x\"];\nevil [label=\"\u{1b}[31m".into();
+        l.inspect[0].expected_materials.clear();
+        let dot = render_dot(&l);
+        assert!(
+            dot.contains(r#"label="x\"];\nevil [label=\"\\u{1b}[31m\nthreshold"#),
+            "{dot}"
+        );
+        assert!(!dot.contains('\u{1b}'));
+        // Every line of the graph is one statement of ours.
+        for line in dot.lines().skip(4) {
+            assert!(
+                line == "}"
+                    || line.starts_with("  step")
+                    || line.starts_with("  inspection")
+                    || line.starts_with("  missing"),
+                "{line}"
+            );
+        }
+        let text = render_text(
+            &l,
+            &ShowContext {
+                names: &KeyNames::new(),
+                signatures: None,
+                now: now(),
+            },
+        );
+        assert!(
+            text.contains("  1. x\"];\\nevil [label=\"\\u{1b}[31m\n"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'));
+    }
+}
