@@ -63,7 +63,7 @@ fn command() -> Command {
                         .long("password")
                         .num_args(0..=1)
                         .value_name("password")
-                        .help("password of the signing keys; without a value, prompt for it"),
+                        .help("password of the encrypted signing keys; without a value, prompt for it"),
                 )
                 .arg(
                     Arg::new("use-dsse")
@@ -178,9 +178,18 @@ fn create(m: &ArgMatches) -> Result<ExitCode, String> {
         },
     };
     // Load every key before signing anything, so a bad key writes nothing.
+    // The password is for the encrypted keys; unencrypted ones are loaded
+    // without it, so one invocation can mix both.
     let keys = strings(m, "signing-key")
         .iter()
-        .map(|k| load_private_key(Path::new(k), password.as_deref()).map_err(|e| chain(&e)))
+        .map(|k| {
+            let path = Path::new(k);
+            match (load_private_key(path, None), password.as_deref()) {
+                (Ok(key), _) => Ok(key),
+                (Err(e), None) => Err(chain(&e)),
+                (Err(_), Some(pw)) => load_private_key(path, Some(pw)).map_err(|e| chain(&e)),
+            }
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let payload = Payload::Layout(compiled.layout.clone());
     let mut metadata = if m.get_flag("use-dsse") {

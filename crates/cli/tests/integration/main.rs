@@ -9,5 +9,6 @@
 )]
 
 mod keys;
+mod layout;
 mod sign;
 mod util;

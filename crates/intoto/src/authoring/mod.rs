@@ -1,7 +1,7 @@
 //! Layouts written by people: a TOML format that compiles to a layout
 //! ([`read_toml_layout`]), a readable view of any layout and a Graphviz graph
 //! of its artifact flow ([`show`]), and warnings about the mistakes layout
-//! authors make ([`lint`]).
+//! authors make ([`lint()`]).
 //!
 //! The TOML format is documented in `docs/layout-toml.md`. A small example:
 //!

@@ -227,8 +227,7 @@ pub fn render_dot(layout: &Layout) -> String {
                     Some(id) => id.clone(),
                     None => {
                         let next = format!("missing{}", missing.len());
-                        let id = missing.entry(m.dest_step.clone()).or_insert(next).clone();
-                        id
+                        missing.entry(m.dest_step.clone()).or_insert(next).clone()
                     }
                 };
                 let mut label = m.pattern.as_str().to_owned();

@@ -142,11 +142,10 @@ pub fn read_toml_layout(path: &Path, clock: &dyn Clock) -> Result<TomlLayout, To
     let text = String::from_utf8(bytes).map_err(|_| TomlLayoutError::Encoding {
         path: path.to_path_buf(),
     })?;
-    let base = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    parse_toml_layout(&text, path, &base, clock)
+    // An empty parent (a bare file name) joins to paths relative to the
+    // working directory, which is where such a file is.
+    let base = path.parent().unwrap_or(Path::new(""));
+    parse_toml_layout(&text, path, base, clock)
 }
 
 /// Reads a TOML layout from `text`. `path` names the file in messages;
@@ -160,11 +159,8 @@ pub fn parse_toml_layout(
     base_dir: &Path,
     clock: &dyn Clock,
 ) -> Result<TomlLayout, TomlLayoutError> {
-    let at = |span: Range<usize>, problem: Problem| TomlLayoutError::At {
-        path: path.to_path_buf(),
-        location: Location::of_offset(text, span.start),
-        problem: Box::new(problem),
-    };
+    let here = Here { text, path };
+    let at = |span: Range<usize>, problem: Problem| here.at(span, Box::new(problem));
     let raw: RawLayout = toml::from_str(text).map_err(|e| TomlLayoutError::At {
         path: path.to_path_buf(),
         location: e
@@ -294,9 +290,9 @@ pub fn parse_toml_layout(
                 return Err(at(
                     f.span(),
                     Problem::UnknownFunctionary {
-                        item: item.clone(),
+                        item,
                         name: name.to_owned(),
-                        known: known.clone(),
+                        known,
                     },
                 ));
             };
@@ -304,7 +300,7 @@ pub fn parse_toml_layout(
                 return Err(at(
                     f.span(),
                     Problem::RepeatedFunctionary {
-                        item: item.clone(),
+                        item,
                         name: name.to_owned(),
                     },
                 ));
@@ -317,7 +313,7 @@ pub fn parse_toml_layout(
                 return Err(at(
                     t.span(),
                     Problem::Threshold {
-                        item: item.clone(),
+                        item,
                         value: *t.get_ref(),
                     },
                 ));
@@ -326,7 +322,7 @@ pub fn parse_toml_layout(
         }
         if let Some(cmd) = &raw_step.expected_command {
             step.expected_command =
-                command(cmd, &item, "expected_command").map_err(|p| at(cmd.span(), p))?;
+                command(cmd, &item, "expected_command").map_err(|p| here.at(cmd.span(), p))?;
         }
         let mut source = item_source(text, &raw_step.name);
         step.expected_materials = rules(
@@ -336,7 +332,7 @@ pub fn parse_toml_layout(
             ArtifactKind::Materials,
             &mut source,
         )
-        .map_err(|(span, p)| at(span, p))?;
+        .map_err(|(span, p)| here.at(span, p))?;
         step.expected_products = rules(
             text,
             &raw_step.products,
@@ -344,7 +340,7 @@ pub fn parse_toml_layout(
             ArtifactKind::Products,
             &mut source,
         )
-        .map_err(|(span, p)| at(span, p))?;
+        .map_err(|(span, p)| here.at(span, p))?;
         map.items.insert(step.name.clone(), source);
         layout.steps.push(step);
     }
@@ -352,7 +348,8 @@ pub fn parse_toml_layout(
     for raw_insp in &raw.inspections {
         let item = claim("inspection", &raw_insp.name)?;
         let mut insp = Inspection::new(raw_insp.name.get_ref().clone());
-        insp.run = command(&raw_insp.run, &item, "run").map_err(|p| at(raw_insp.run.span(), p))?;
+        insp.run =
+            command(&raw_insp.run, &item, "run").map_err(|p| here.at(raw_insp.run.span(), p))?;
         if insp.run.is_empty() {
             return Err(at(
                 raw_insp.run.span(),
@@ -371,7 +368,7 @@ pub fn parse_toml_layout(
             ArtifactKind::Materials,
             &mut source,
         )
-        .map_err(|(span, p)| at(span, p))?;
+        .map_err(|(span, p)| here.at(span, p))?;
         insp.expected_products = rules(
             text,
             &raw_insp.products,
@@ -379,7 +376,7 @@ pub fn parse_toml_layout(
             ArtifactKind::Products,
             &mut source,
         )
-        .map_err(|(span, p)| at(span, p))?;
+        .map_err(|(span, p)| here.at(span, p))?;
         map.items.insert(insp.name.clone(), source);
         layout.inspect.push(insp);
     }
@@ -392,6 +389,22 @@ pub fn parse_toml_layout(
         functionaries,
         source_map: map,
     })
+}
+
+/// Turns problems into errors at a place in the file.
+struct Here<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Here<'_> {
+    fn at(&self, span: Range<usize>, problem: Box<Problem>) -> TomlLayoutError {
+        TomlLayoutError::At {
+            path: self.path.to_path_buf(),
+            location: Location::of_offset(self.text, span.start),
+            problem,
+        }
+    }
 }
 
 fn item_source(text: &str, name: &Spanned<String>) -> ItemSource {
@@ -407,18 +420,18 @@ fn rules(
     item: &str,
     list: ArtifactKind,
     source: &mut ItemSource,
-) -> Result<Vec<ArtifactRule>, (Range<usize>, Problem)> {
+) -> Result<Vec<ArtifactRule>, (Range<usize>, Box<Problem>)> {
     let mut out = Vec::with_capacity(written.len());
     for r in written {
         let rule = r.get_ref().parse::<ArtifactRule>().map_err(|source| {
             (
                 r.span(),
-                Problem::Rule {
+                Box::new(Problem::Rule {
                     item: item.to_owned(),
                     list: list.as_str(),
                     rule: r.get_ref().clone(),
                     source,
-                },
+                }),
             )
         })?;
         let loc = Location::of_offset(text, r.span().start);
@@ -437,11 +450,13 @@ fn command(
     value: &Spanned<toml::Value>,
     item: &str,
     key: &'static str,
-) -> Result<Vec<String>, Problem> {
-    let problem = |reason: String| Problem::Command {
-        item: item.to_owned(),
-        key,
-        reason,
+) -> Result<Vec<String>, Box<Problem>> {
+    let problem = |reason: String| {
+        Box::new(Problem::Command {
+            item: item.to_owned(),
+            key,
+            reason,
+        })
     };
     match value.get_ref() {
         toml::Value::String(s) => crate::rules::shlex::split(s)
