@@ -181,6 +181,58 @@ fn demo_example_matches_the_python_api() {
     expect_code(c, tmp.path(), 0);
 }
 
+/// Quoting, keyword case, prefixes, array commands, non-ASCII text and
+/// absolute dates are read as the reference's API reads the same strings.
+#[test]
+fn tricky_strings_match_the_python_api() {
+    let tmp = TempDir::new("layout-tricky");
+    python_keypair(tmp.path(), "a", "ecdsa-p521", None);
+    python_keypair(tmp.path(), "owner", "ed25519", None);
+    let toml = r#"
+readme = "caf\u00e9 \"quoted\" \\ back\nslash\ttab \u2603"
+expires = 2099-12-31T23:59:59Z
+[functionaries]
+"a functionary" = "a.pub"
+[[steps]]
+name = "st\u00e9p one"
+functionaries = ["a functionary"]
+expected_command = "sh -c 'echo \"hi  there\"' \\$HOME # not a comment"
+materials = [
+  "allow 'dir with space/*'",
+  "Match *.py In src With materials In lib From st\u00e9p\\ one",
+  "MATCH x IN '' WITH PRODUCTS IN '' FROM other",
+  "REQUIRE \"q'uote\"",
+  "disallow *",
+]
+products = ["CREATE [!.]*", "DISALLOW *"]
+[[steps]]
+name = "other"
+expected_command = ["a b", "", "'c'"]
+[[inspections]]
+name = "insp"
+run = ["printf", "%s\n", "x y"]
+products = ["MATCH * WITH MATERIALS FROM insp"]
+"#;
+    fs::write(tmp.join("tricky.toml"), toml).unwrap();
+    // The layout is valid but odd; create warns and writes it.
+    let c = ours_layout(&["create", "tricky.toml", "-k", "owner", "-o", "root.layout"]);
+    let out = expect_code(c, tmp.path(), 0);
+    assert!(stderr(&out).contains("warning:"), "{}", stderr(&out));
+    let input = py_args(
+        &[
+            ("toml", "tricky.toml"),
+            ("signed", "root.layout"),
+            ("owner_pub", "owner.pub"),
+        ],
+        &[("dsse", false)],
+    );
+    let expires = python(PY_FROM_TOML, &input, tmp.path());
+    assert_eq!(
+        String::from_utf8(expires).unwrap().trim(),
+        "2099-12-31T23:59:59Z"
+    );
+}
+
 #[test]
 fn the_committed_examples_are_clean() {
     for toml in ["two-stage.toml", "demo.toml"] {
@@ -192,6 +244,15 @@ fn the_committed_examples_are_clean() {
             format!("{toml}: no warnings\n")
         );
     }
+    // show reads TOML too, and names keys after the functionaries.
+    let out = expect_code(ours_layout(&["show", "demo.toml"]), &examples(), 0);
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("  bob (keys/bob.pub)\n"), "{shown}");
+    assert!(
+        shown.contains("    functionaries: threshold 2 of 2\n"),
+        "{shown}"
+    );
+    assert!(!shown.contains("signatures:"), "{shown}");
 }
 
 fn strings_of(v: &Value) -> Vec<String> {
