@@ -1,3 +1,4 @@
 //! The integration tests of the `intoto` crate (one binary, one module per area).
 
+mod layout_api;
 mod rules;
