@@ -52,7 +52,7 @@ fn reference_verifies_and_rebuilds_our_layout() {
         ),
         (
             "ours.dsse.layout",
-            Metadata::new_dsse(&Payload::Layout(layout.clone())),
+            Metadata::new_dsse(&Payload::Layout(layout)),
         ),
     ] {
         md.sign(&owner).unwrap();
