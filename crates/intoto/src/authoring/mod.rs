@@ -23,6 +23,28 @@
 //! run = "test -d dist"
 //! materials = ["MATCH dist/* WITH PRODUCTS FROM build"]
 //! ```
+//!
+//! From Rust (errors name the line and column):
+//!
+//! ```
+//! use std::path::Path;
+//! use intoto::authoring::{LintCode, lint, parse_toml_layout};
+//! use intoto::time::{FixedClock, Timestamp};
+//!
+//! let clock = FixedClock(Timestamp::parse("2026-01-31T00:00:00Z")?);
+//! let text = "expires = \"1 month\"\n[[inspections]]\nname = \"check\"\nrun = \"true\"\n";
+//! let t = parse_toml_layout(text, Path::new("layout.toml"), Path::new("."), &clock)?;
+//! assert_eq!(t.layout.expires.to_string(), "2026-02-28T00:00:00Z");
+//! assert_eq!(t.layout.inspect[0].run, ["true"]);
+//! // A month is valid, but short: lint says so.
+//! let warnings = lint(&t.layout, clock.0);
+//! assert_eq!(warnings[0].code, LintCode::ExpiresSoon);
+//!
+//! let err = parse_toml_layout("expires = \"1 month\"\nstep = 1\n", Path::new("layout.toml"), Path::new("."), &clock)
+//!     .unwrap_err();
+//! assert!(err.to_string().starts_with("layout.toml:2:1: unknown field `step`"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod error;
 mod expiry;
