@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod install_links;
 mod key;
+mod layout;
 mod match_products;
 mod mock;
 mod record;
@@ -20,6 +21,7 @@ pub(crate) enum Tool {
     Mock,
     MatchProducts,
     Key,
+    Layout,
     InstallLinks,
 }
 
@@ -65,6 +67,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "Generate keys and show key ids and key dicts",
     ),
     (
+        "layout",
+        Tool::Layout,
+        "Write layouts in TOML (create), and show and lint layouts",
+    ),
+    (
         "install-links",
         Tool::InstallLinks,
         "Put the reference's tool names (in-toto-run, ...) on PATH as links to this binary",
@@ -90,6 +97,7 @@ impl Tool {
             Self::Mock => "in-toto-mock",
             Self::MatchProducts => "in-toto-match-products",
             Self::Key => "in-toto key",
+            Self::Layout => "in-toto layout",
             Self::InstallLinks => "in-toto install-links",
         }
     }
@@ -103,6 +111,7 @@ impl Tool {
             Self::Mock => mock::main(prog, args),
             Self::MatchProducts => match_products::main(prog, args),
             Self::Key => key::main(prog, args),
+            Self::Layout => layout::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),
         }
     }

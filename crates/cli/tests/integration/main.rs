@@ -9,6 +9,7 @@
 )]
 
 mod keys;
+mod layout;
 mod match_products;
 mod mock;
 mod record;
