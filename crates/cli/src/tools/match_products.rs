@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Arg, ArgAction, Command};
 use intoto::metadata_io::{load_metadata, with_path};
 use intoto::model::{Link, Payload};
-use intoto::record::{NoProgress, RecordOptions};
+use intoto::record::{RecordOptions, TerminalProgress};
 use intoto::run::match_products;
 
 use crate::common::{chain, parse, strings};
@@ -116,7 +116,10 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         opts.exclude_patterns = Some(strings(&m, "exclude"));
     }
     opts.lstrip_paths = strings(&m, "lstrip-paths");
-    let result = match match_products(&link, &paths, &opts, &NoProgress) {
+    let bar = TerminalProgress::new("hashing");
+    let result = match_products(&link, &paths, &opts, &bar);
+    bar.finish();
+    let result = match result {
         Ok(r) => r,
         Err(e) => return fail(chain(&e)),
     };

@@ -18,10 +18,12 @@
 //! * Every file is written atomically: a failure leaves no link, no
 //!   unfinished link and no partial file behind.
 
+pub mod artifacts;
 pub mod command;
 mod matching;
 mod record_step;
 pub mod redact;
+mod serialize;
 mod step;
 #[cfg(test)]
 mod step_tests;
@@ -29,6 +31,7 @@ mod step_tests;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use self::artifacts::{ArtifactList, Digests};
 pub use self::command::{CommandOutput, ExecError, Executor, SystemExecutor};
 pub use self::matching::{ProductsMatch, match_products};
 pub use self::record_step::{record_start, record_stop};

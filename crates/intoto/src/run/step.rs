@@ -10,8 +10,12 @@ use intoto_crypto::Signer;
 use super::command::Executor;
 use super::redact::Redactor;
 use super::{Observer, RunError, RunEvent, StoredKind, check_step_name};
-use crate::metadata_io::write_metadata;
-use crate::model::{Artifacts, Link, Metadata, Payload};
+use intoto_dsse::Envelope;
+
+use super::artifacts::ArtifactList;
+use super::serialize::LinkView;
+use crate::files::write_atomic;
+use crate::model::{Link, MetadataError, PAYLOAD_TYPE};
 use crate::record::{NoProgress, RecordOptions, record_artifacts};
 
 /// The reference's default command timeout.
@@ -111,31 +115,59 @@ impl RunOptions {
     }
 }
 
-/// A finished step: the link, and the container carrying it (signed when
-/// a signer was given).
+/// A finished step: the link's members, and the file that carries it
+/// (a Metablock or DSSE envelope, signed when a signer was given),
+/// byte for byte as the reference writes it.
+///
+/// The artifacts are kept compact ([`ArtifactList`]); [`StepRun::link`]
+/// builds the model's [`Link`] when it is wanted.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StepRun {
-    /// The link.
-    pub link: Link,
-    /// The Metablock or DSSE envelope, signed or not.
-    pub metadata: Metadata,
+    /// The step name.
+    pub name: String,
+    /// Artifacts recorded before the command ran.
+    pub materials: ArtifactList,
+    /// Artifacts recorded after the command ran.
+    pub products: ArtifactList,
+    /// `return-value`, `stdout` and `stderr` of the command (`{}` without one).
+    pub byproducts: Map,
+    /// The command (`[]` without one).
+    pub command: Vec<String>,
     /// The key id of the signer, if the link is signed.
     pub keyid: Option<String>,
+    /// Whether the container is a DSSE envelope.
+    pub dsse: bool,
+    bytes: Vec<u8>,
 }
 
 impl StepRun {
     /// `<name>.<keyid[:8]>.link` for a signed link, `<name>.link` otherwise.
     pub fn file_name(&self) -> String {
         match &self.keyid {
-            Some(keyid) => Link::file_name(&self.link.name, keyid),
-            None => Link::unsigned_file_name(&self.link.name),
+            Some(keyid) => Link::file_name(&self.name, keyid),
+            None => Link::unsigned_file_name(&self.name),
         }
     }
 
     /// The command's return value (`None` when no command ran).
     pub fn return_value(&self) -> Option<i64> {
-        self.link.return_value()
+        self.byproducts.get("return-value").and_then(Value::as_i64)
+    }
+
+    /// The link as the model's type (`environment` is always `{}`).
+    pub fn link(&self) -> Link {
+        let mut link = Link::new(self.name.clone());
+        link.materials = self.materials.to_artifacts();
+        link.products = self.products.to_artifacts();
+        link.byproducts = self.byproducts.clone();
+        link.command = self.command.clone();
+        link
+    }
+
+    /// The file contents: the container with the link (and its signature).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 }
 
@@ -145,9 +177,9 @@ pub(super) fn record(
     opts: &RecordOptions,
     phase: &'static str,
     observer: &dyn Observer,
-) -> Result<Artifacts, RunError> {
+) -> Result<ArtifactList, RunError> {
     if paths.is_empty() {
-        return Ok(Artifacts::new());
+        return Ok(ArtifactList::new());
     }
     let mut result = None;
     observer.with_progress(phase, &mut |progress| {
@@ -162,18 +194,50 @@ pub(super) fn record(
     for w in &recorded.warnings {
         observer.event(&RunEvent::Warning(w));
     }
-    Ok(recorded.artifacts)
+    Ok(ArtifactList::from(recorded.artifacts))
 }
 
-/// Puts `link` in an unsigned container (DSSE or Metablock).
-pub(super) fn seal(link: &Link, dsse: bool, observer: &dyn Observer) -> Metadata {
+/// Writes the link in a container (DSSE or Metablock), signed by `signer`
+/// if given, and returns the file contents. The events say which container
+/// (and, when `signing` is given, that it is signed).
+pub(super) fn seal(
+    link: &LinkView<'_>,
+    dsse: bool,
+    signer: Option<&dyn Signer>,
+    signing: Option<RunEvent<'_>>,
+    observer: &dyn Observer,
+) -> Result<Vec<u8>, RunError> {
     observer.event(&RunEvent::Generating { dsse });
-    let payload = Payload::Link(link.clone());
-    if dsse {
-        Metadata::new_dsse(&payload)
-    } else {
-        Metadata::new_metablock(&payload)
+    if let (Some(_), Some(event)) = (signer, &signing) {
+        observer.event(event);
     }
+    let sign_error = |e| RunError::Sign(Box::new(e));
+    if dsse {
+        let mut envelope = Envelope::new(link.dsse_payload(), PAYLOAD_TYPE);
+        if let Some(signer) = signer {
+            envelope.sign(signer).map_err(|err| {
+                sign_error(match err {
+                    intoto_dsse::Error::Sign(s) => MetadataError::Sign(s),
+                    other => MetadataError::Dsse(other),
+                })
+            })?;
+        }
+        return Ok(envelope.to_json().into_bytes());
+    }
+    let mut signatures = Vec::new();
+    if let Some(signer) = signer {
+        let signed = link
+            .canonical()
+            .map_err(|e| sign_error(MetadataError::Canonical(e)))?;
+        let sig = signer
+            .sign(&signed)
+            .map_err(|e| sign_error(MetadataError::Sign(e)))?;
+        let mut entry = Map::new();
+        entry.insert("keyid".into(), signer.public_key().keyid().as_str().into());
+        entry.insert("sig".into(), intoto_crypto::digest::to_hex(&sig).into());
+        signatures.push(Value::Object(entry));
+    }
+    Ok(link.metablock_file(&signatures))
 }
 
 /// The reference's `in_toto_run`: records the materials, runs `command`
@@ -217,25 +281,32 @@ pub fn run_step(
     let products = record(&opts.products, &opts.step.record, "products", observer)?;
 
     observer.event(&RunEvent::CreatingLink { preliminary: false });
-    let mut link = Link::new(name);
-    link.materials = materials;
-    link.products = products;
-    link.byproducts = byproducts;
-    link.command = command.to_vec();
-    let metadata = seal(&link, opts.step.use_dsse, observer);
-    let mut run = StepRun {
-        link,
-        metadata,
-        keyid: None,
+    let environment = Map::new();
+    let view = LinkView {
+        name,
+        materials: &materials,
+        products: &products,
+        byproducts: &byproducts,
+        command,
+        environment: &environment,
     };
-    if let Some(signer) = signer {
-        observer.event(&RunEvent::Signing);
-        run.metadata
-            .sign(signer)
-            .map_err(|e| RunError::Sign(Box::new(e)))?;
-        run.keyid = Some(signer.public_key().keyid().as_str().to_owned());
-    }
-    Ok(run)
+    let bytes = seal(
+        &view,
+        opts.step.use_dsse,
+        signer,
+        Some(RunEvent::Signing),
+        observer,
+    )?;
+    Ok(StepRun {
+        name: name.to_owned(),
+        materials,
+        products,
+        byproducts,
+        command: command.to_vec(),
+        keyid: signer.map(|s| s.public_key().keyid().as_str().to_owned()),
+        dsse: opts.step.use_dsse,
+        bytes,
+    })
 }
 
 fn redact(
@@ -272,7 +343,7 @@ pub fn write_link(
         StoredKind::Unsigned
     };
     observer.event(&RunEvent::Storing { path: &path, kind });
-    write_metadata(&path, &run.metadata)?;
+    write_atomic(&path, &run.bytes)?;
     Ok(path)
 }
 

@@ -115,7 +115,8 @@ fn run_step_records_runs_and_signs() {
         vec![(cmd(&["make", "all"]), true, Duration::from_secs(7))]
     );
     assert_eq!(run.return_value(), Some(3));
-    let link = &run.link;
+    let link = run.link();
+    let metadata = Metadata::from_slice(run.bytes()).unwrap();
     assert_eq!(link.name, "build");
     assert_eq!(
         link.materials.keys().collect::<Vec<_>>(),
@@ -137,10 +138,14 @@ fn run_step_records_runs_and_signs() {
     );
     let keyid = key.public_key().keyid().as_str().to_owned();
     assert_eq!(run.file_name(), format!("build.{}.link", &keyid[..8]));
-    run.metadata.verify_signature(key.public_key()).unwrap();
-    assert!(!run.metadata.is_dsse());
-    // The signed payload is the link itself.
-    assert_eq!(run.metadata.payload().unwrap(), Payload::Link(link.clone()));
+    metadata.verify_signature(key.public_key()).unwrap();
+    assert!(!metadata.is_dsse());
+    // The signed payload is the link itself, and the file is what the
+    // model's writer makes of it.
+    assert_eq!(metadata.payload().unwrap(), Payload::Link(link.clone()));
+    let mut again = Metadata::new_metablock(&Payload::Link(link));
+    again.sign(&key).unwrap();
+    assert_eq!(again.to_bytes(), run.bytes());
 
     let events = log.0.borrow().clone();
     assert_eq!(
@@ -160,7 +165,7 @@ fn run_step_records_runs_and_signs() {
     // Written atomically to the directory, byte for byte what was built.
     let path = write_link(None, &run, &opts.step, &Silent).unwrap();
     assert_eq!(path, t.join(run.file_name()));
-    assert_eq!(fs::read(&path).unwrap(), run.metadata.to_bytes());
+    assert_eq!(fs::read(&path).unwrap(), run.bytes());
 }
 
 #[test]
@@ -171,12 +176,17 @@ fn no_command_and_no_signer() {
     let exec = Scripted::new(exits_3);
     let run = run_step("review", &[], &opts, None, &exec, &Silent).unwrap();
     assert!(exec.ran.lock().unwrap().is_empty());
-    assert!(run.link.byproducts.is_empty());
-    assert!(run.link.command.is_empty());
+    assert!(run.byproducts.is_empty());
+    assert!(run.command.is_empty());
     assert_eq!(run.return_value(), None);
     assert_eq!(run.file_name(), "review.link");
-    assert!(run.metadata.is_dsse());
-    assert!(run.metadata.signature_keyids().is_empty());
+    let metadata = Metadata::from_slice(run.bytes()).unwrap();
+    assert!(metadata.is_dsse());
+    assert!(metadata.signature_keyids().is_empty());
+    assert_eq!(
+        Metadata::new_dsse(&Payload::Link(run.link())).to_bytes(),
+        run.bytes()
+    );
 }
 
 #[test]
