@@ -8,6 +8,8 @@
 //! fail loudly, never pass silently, when the oracle is missing.
 #![allow(clippy::panic, clippy::expect_used)]
 
+pub mod gpg;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
