@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+mod gpg;
 mod keys;
 mod sign;
 mod util;
