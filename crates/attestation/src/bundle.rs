@@ -62,13 +62,14 @@ pub struct BundleVerification<'b, 'k> {
 
 impl Bundle {
     /// Reads a bundle. Lines end with `\n` (a `\r` before it is dropped);
-    /// the empty string after a final newline is not a line.
+    /// the final line needs no `\n`, and nothing after a final `\n` is a
+    /// line. Empty input has no lines.
     pub fn from_slice(bytes: &[u8]) -> Self {
         let mut bundle = Self::default();
-        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-        if body.is_empty() && bytes.len() <= 1 {
+        if bytes.is_empty() {
             return bundle;
         }
+        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
         for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
             let line = i + 1;
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
