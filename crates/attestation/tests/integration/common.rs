@@ -123,11 +123,10 @@ pub(crate) fn provenance_statement() -> Statement {
 /// the Python bindings' proto does not have; `dependency_levels` sets
 /// `dependencyLevels`, which the bindings write back as strings.
 pub(crate) fn vsa_statement(verifier_version: bool, dependency_levels: bool) -> Statement {
-    let mut policy = ResourceDescriptor::for_uri(
+    let policy = ResourceDescriptor::for_uri(
         "https://example.com/policies/root.layout",
         Some(sha256('d')),
     );
-    policy.name = Some("root.layout".into());
     let vsa = VerificationSummary {
         verifier: intoto_attestation::predicate::Verifier {
             id: "https://example.com/verifier".into(),
