@@ -9,22 +9,20 @@ use intoto_attestation::{
 };
 use intoto_cjson::{Map, Value};
 
-struct Rng(u64);
+/// The shared deterministic generator, with the value makers below.
+struct Rng(intoto_testkit::Rng);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        self.0.below(n)
     }
 
     fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
+        self.0.chance(percent)
     }
 
     fn text(&mut self) -> String {
@@ -239,7 +237,7 @@ fn cases() -> usize {
 
 #[test]
 fn generated_statements_round_trip() {
-    let mut rng = Rng(0x0a77_e57a_7105_0001);
+    let mut rng = Rng(intoto_testkit::Rng::new(0x0a77_e57a_7105_0001));
     for i in 0..cases() {
         let s = rng.statement();
         s.validate()
@@ -253,7 +251,7 @@ fn generated_statements_round_trip() {
 
 #[test]
 fn damaged_statements_never_panic() {
-    let mut rng = Rng(0x0a77_e57a_7105_0002);
+    let mut rng = Rng(intoto_testkit::Rng::new(0x0a77_e57a_7105_0002));
     let (mut ok, mut err) = (0, 0);
     for _ in 0..cases() {
         let mut bytes = rng.statement().to_json().into_bytes();

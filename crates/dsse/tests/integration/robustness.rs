@@ -6,27 +6,10 @@ use intoto_dsse::{Envelope, Error};
 
 use crate::common::{INTOTO, keys, signed};
 
-/// xorshift64*: a small deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use intoto_testkit::Rng;
 
 fn cases() -> usize {
-    std::env::var("INTOTO_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300)
+    intoto_testkit::case_count("INTOTO_FUZZ_CASES", 300)
 }
 
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
@@ -61,7 +44,7 @@ fn mutated_envelopes_never_panic_and_never_verify_as_something_else() {
     let original = signed(&[&k.alice, &k.bob]);
     let json = original.to_json().into_bytes();
     let trusted = [k.alice.public_key(), k.bob.public_key()];
-    let mut rng = Rng(0x5eed_d55e_0000_0001);
+    let mut rng = Rng::new(0x5eed_d55e_0000_0001);
     let (mut parsed, mut verified) = (0, 0);
     for _ in 0..cases() {
         let input = mutate(&mut rng, &json);
