@@ -315,7 +315,7 @@ fn mutate(rng: &mut Rng, doc: &[u8]) -> Vec<u8> {
                 let braces = positions(&doc, |b| b == b'{');
                 if !braces.is_empty() {
                     let at = *rng.pick(&braces) + 1;
-                    let member: &[u8] = *rng.pick(&[
+                    let member: &[u8] = rng.pick::<&[u8]>(&[
                         &b"\"a\":1,"[..],
                         b"\"k\":0,",
                         b"\"signed\":{},",
@@ -347,7 +347,7 @@ fn mutate(rng: &mut Rng, doc: &[u8]) -> Vec<u8> {
                 let quotes = positions(&doc, |b| b == b'"');
                 if !quotes.is_empty() {
                     let at = *rng.pick(&quotes) + 1;
-                    let raw: &[u8] = *rng.pick(&[
+                    let raw: &[u8] = rng.pick::<&[u8]>(&[
                         &b"\x00"[..],
                         b"\x1f",
                         b"\n",
