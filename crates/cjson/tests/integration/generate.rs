@@ -113,7 +113,7 @@ fn ws(rng: &mut Rng, out: &mut String) {
     if rng.chance(70) {
         return;
     }
-    out.push_str(rng.pick(&[" ", "\n", "\t", "\r\n", "  ", " \n\t\r "]));
+    out.push_str(rng.pick::<&str>(&[" ", "\n", "\t", "\r\n", "  ", " \n\t\r "]));
 }
 
 fn value(rng: &mut Rng, options: &Options, depth: usize, out: &mut String) {
