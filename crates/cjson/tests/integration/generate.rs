@@ -126,7 +126,7 @@ fn value(rng: &mut Rng, options: &Options, depth: usize, out: &mut String) {
         2
     };
     match rng.below(4 + containers) {
-        0 => out.push_str(*rng.pick(&["null", "true", "false"])),
+        0 => out.push_str(rng.pick::<&str>(&["null", "true", "false"])),
         1 => number(rng, options, out),
         2 | 3 => {
             let s = random_string(rng, if options.small { 4 } else { 12 });
@@ -195,7 +195,7 @@ fn digits(rng: &mut Rng, n: usize, out: &mut String) {
 fn number(rng: &mut Rng, options: &Options, out: &mut String) {
     if options.floats && rng.chance(35) {
         if rng.chance(30) {
-            out.push_str(*rng.pick(&[
+            out.push_str(rng.pick::<&str>(&[
                 "1E5",
                 "1e16",
                 "1e15",
@@ -237,14 +237,14 @@ fn number(rng: &mut Rng, options: &Options, out: &mut String) {
         }
         if !fraction || rng.chance(40) {
             out.push(*rng.pick(&['e', 'E']));
-            out.push_str(*rng.pick(&["", "+", "-"]));
+            out.push_str(rng.pick::<&str>(&["", "+", "-"]));
             let n = 1 + rng.below(3);
             digits(rng, n, out);
         }
         return;
     }
     match rng.below(6) {
-        0 => out.push_str(*rng.pick(&[
+        0 => out.push_str(rng.pick::<&str>(&[
             "0",
             "-0",
             "1",
