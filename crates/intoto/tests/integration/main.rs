@@ -1,0 +1,3 @@
+//! Integration tests of the intoto crate.
+
+mod record;
