@@ -31,12 +31,13 @@ mod normpath;
 mod progress;
 mod walk;
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use intoto_crypto::digest::{Sha256, to_hex};
+use rayon::prelude::*;
 
 pub use self::exclude::{
     DEFAULT_EXCLUDE_PATTERNS, ExcludePattern, ExcludePatternError, ExcludeSet,
@@ -420,8 +421,23 @@ pub fn record_artifacts<S: AsRef<str>>(
         opts.normalize_line_endings,
         progress,
     );
-    let walked = match opts.threads {
-        None => walker.run(&jobs)?,
+    let work = || -> Result<Recorded, RecordError> {
+        let walked = walker.run(&jobs)?;
+        let artifacts = name_artifacts(
+            &groups,
+            walked.found,
+            jobs.len(),
+            lstrip,
+            base_dir.as_deref(),
+            cwd,
+        )?;
+        Ok(Recorded {
+            artifacts,
+            warnings: walked.warnings,
+        })
+    };
+    match opts.threads {
+        None => work(),
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("intoto-record-{i}"))
@@ -430,14 +446,28 @@ pub fn record_artifacts<S: AsRef<str>>(
                 threads,
                 reason: e.to_string(),
             })?
-            .install(|| walker.run(&jobs))?,
-    };
+            .install(work),
+    }
+}
 
-    // Name the results in the reference's order, group by group.
-    let mut by_job = split_by_job(&walked.found, jobs.len());
-    let mut artifacts = Artifacts::new();
-    for (scheme, uris) in &groups {
-        let mut batch: BTreeMap<String, [u8; 32]> = BTreeMap::new();
+/// Names the hashed files like the reference, group by group in order of
+/// first appearance (a later group overwrites an equal name of an earlier
+/// one, as the reference's dict update does), and builds the sorted
+/// artifacts.
+fn name_artifacts(
+    groups: &[(Scheme, Vec<&str>)],
+    found: Vec<Found>,
+    jobs: usize,
+    lstrip: &[String],
+    base_dir: Option<&Path>,
+    cwd: Option<&Path>,
+) -> Result<Artifacts, RecordError> {
+    let mut by_job = bucket_by_job(found, jobs).into_iter();
+    // (order of naming, name, digest)
+    let mut named: Vec<(usize, String, [u8; 32])> = Vec::new();
+    for (scheme, uris) in groups {
+        // The reference checks for duplicates within one resolver's batch.
+        let mut batch: HashSet<String> = HashSet::new();
         match scheme {
             Scheme::File => {
                 for uri in uris {
@@ -446,50 +476,69 @@ pub fn record_artifacts<S: AsRef<str>>(
                     } else {
                         ""
                     };
-                    let found = by_job.next().unwrap_or_default();
+                    let mut found = by_job.next().unwrap_or_default();
+                    if !lstrip.is_empty() {
+                        // Which duplicate is reported depends on the order;
+                        // make it deterministic.
+                        found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+                    }
                     for f in found {
-                        let name = lstrip_name(&f.name, lstrip);
-                        if !lstrip.is_empty() && batch.contains_key(name) {
-                            return Err(RecordError::NonUniqueName {
-                                name: name.to_owned(),
-                            });
+                        let mut name = f.name;
+                        if let Some(p) = lstrip.iter().find(|p| name.starts_with(p.as_str())) {
+                            name.drain(..p.len());
                         }
-                        batch.insert(format!("{prefix}{name}"), f.digest);
+                        if !lstrip.is_empty() {
+                            if batch.contains(&name) {
+                                return Err(RecordError::NonUniqueName { name });
+                            }
+                            batch.insert(format!("{prefix}{name}"));
+                        }
+                        name.insert_str(0, prefix);
+                        named.push((named.len(), name, f.digest));
                     }
                 }
             }
             Scheme::Dir => {
                 for uri in uris {
                     let path = strip_scheme(uri, "dir");
-                    let found = by_job.next().unwrap_or_default();
+                    let mut found = by_job.next().unwrap_or_default();
+                    found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
                     let name = format!("dir:{}", lstrip_name(path, lstrip));
-                    if !lstrip.is_empty() && batch.contains_key(&name) {
+                    if !lstrip.is_empty() && !batch.insert(name.clone()) {
                         return Err(RecordError::NonUniqueName { name });
                     }
-                    batch.insert(name, directory_digest(found));
+                    named.push((named.len(), name, directory_digest(&found)));
                 }
             }
             Scheme::Ostree => {
-                let root = base_dir.clone().or_else(|| cwd.map(Path::to_owned));
+                let root = base_dir
+                    .map(Path::to_owned)
+                    .or_else(|| cwd.map(Path::to_owned));
                 for uri in uris {
                     let reference = strip_scheme(uri, "ostree");
-                    batch.insert(
+                    named.push((
+                        named.len(),
                         format!("ostree:{reference}"),
                         ostree_digest(root.as_deref(), reference)?,
-                    );
+                    ));
                 }
             }
         }
-        for (name, digest) in batch {
+    }
+    // Sort by name; of equal names the last one wins (`dedup_by` keeps the
+    // first of a run, so sort later entries first among equals).
+    named.par_sort_unstable_by(|(i, a, _), (j, b, _)| a.cmp(b).then(j.cmp(i)));
+    named.dedup_by(|later, earlier| later.1 == earlier.1);
+    let entries: Vec<(String, DigestSet)> = named
+        .into_par_iter()
+        .map(|(_, name, digest)| {
             let mut set = DigestSet::new();
             set.insert(HASH_ALGORITHM.to_owned(), to_hex(&digest));
-            artifacts.insert(name, set);
-        }
-    }
-    Ok(Recorded {
-        artifacts,
-        warnings: walked.warnings,
-    })
+            (name, set)
+        })
+        .collect();
+    // Already sorted and unique: this builds the tree in one pass.
+    Ok(entries.into_iter().collect())
 }
 
 /// `uri` without its `scheme:` prefix.
@@ -539,15 +588,21 @@ fn check_base_dir(dir: &Path) -> Result<(), RecordError> {
     }
 }
 
-/// Splits the sorted results into one slice per job.
-fn split_by_job(found: &[Found], jobs: usize) -> impl Iterator<Item = &[Found]> {
-    let mut rest = found;
-    (0..jobs).map(move |job| {
-        let n = rest.partition_point(|f| f.job == job);
-        let (mine, others) = rest.split_at(n);
-        rest = others;
-        mine
-    })
+/// Distributes the results into one list per job.
+fn bucket_by_job(found: Vec<Found>, jobs: usize) -> Vec<Vec<Found>> {
+    let mut counts = vec![0usize; jobs];
+    for f in &found {
+        if let Some(c) = counts.get_mut(f.job) {
+            *c += 1;
+        }
+    }
+    let mut buckets: Vec<Vec<Found>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for f in found {
+        if let Some(b) = buckets.get_mut(f.job) {
+            b.push(f);
+        }
+    }
+    buckets
 }
 
 /// The reference's `DirectoryResolver` digest: SHA-256 over

@@ -43,7 +43,8 @@ pub(crate) struct Found {
     pub digest: [u8; 32],
 }
 
-/// What the walk produced, sorted: files by job and name, warnings by path.
+/// What the walk produced: the files in no particular order, the warnings
+/// sorted by path.
 #[derive(Debug, Default)]
 pub(crate) struct Walked {
     pub found: Vec<Found>,
@@ -134,8 +135,7 @@ impl<'a> Walker<'a> {
                 return Err(e);
             }
         }
-        let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
-        found.sort_unstable_by(|a, b| a.job.cmp(&b.job).then_with(|| a.name.cmp(&b.name)));
+        let found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
         let mut warnings = warnings
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);

@@ -489,6 +489,8 @@ fn reference_tree(root: &Path) {
         (".git/HEAD", b"ref: refs/heads/main\n"),
         ("sub/inner/deep.txt", b"deep\n"),
         ("c:foo", b"colon\n"),
+        // Named like the `dir:` entry of `a`: the later resolver wins.
+        ("dir:a", b"a file, not a directory\n"),
     ] {
         write(root, rel, content);
     }
@@ -615,6 +617,8 @@ fn recording_matches_the_reference() {
         Case::new(r, &["dir:top.txt"]),
         Case::new(r, &["dir:missing"]),
         Case::new(r, &["dir:a", "a", "file:d", "dir:d"]),
+        Case::new(r, &[".", "dir:a"]),
+        Case::new(r, &["dir:a", "."]),
     ];
     assert_same_as_reference(&cases);
 }
