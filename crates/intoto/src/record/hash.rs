@@ -25,75 +25,134 @@ struct Buffers {
     out: Vec<u8>,
 }
 
-/// Hashes everything `file` yields, reusing this thread's buffers. With
-/// `normalize`, `\r\n` and then lone `\r` become `\n` before hashing.
-/// With `report_bytes`, the bytes read are reported to `progress` as they
-/// are hashed (worth it for big files only). Returns the digest and the
-/// number of bytes read.
-pub(crate) fn hash_file(
-    file: &mut File,
+/// A file being hashed: the digest so far and the line-ending state.
+pub(crate) struct Hashing {
+    hasher: Sha256,
     normalize: bool,
-    report_bytes: Option<&dyn Progress>,
-) -> io::Result<([u8; 32], u64)> {
+    pending_cr: bool,
+    bytes: u64,
+}
+
+/// The outcome of [`hash_start`].
+pub(crate) enum Start {
+    /// The whole file fit in the first buffer: its digest and size.
+    Done([u8; 32], u64),
+    /// The first buffer is full; [`hash_rest`] continues.
+    More(Hashing),
+}
+
+impl Hashing {
+    /// Bytes read so far.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+        if self.normalize {
+            normalize_chunk(chunk, &mut self.pending_cr, out);
+            self.hasher.update(out);
+        } else {
+            self.hasher.update(chunk);
+        }
+        self.bytes += chunk.len() as u64;
+    }
+
+    fn finish(mut self) -> ([u8; 32], u64) {
+        if self.pending_cr {
+            self.hasher.update(b"\n");
+        }
+        (self.hasher.finish(), self.bytes)
+    }
+}
+
+/// Runs `f` with this thread's buffers.
+fn with_buffers<T>(f: impl FnOnce(&mut Buffers) -> T) -> T {
     BUFFERS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut bufs) => hash_with(file, normalize, report_bytes, &mut bufs),
+        Ok(mut bufs) => f(&mut bufs),
         // Not reachable (hashing never re-enters itself on one thread), but
         // fresh buffers are a correct answer.
-        Err(_) => hash_with(
-            file,
-            normalize,
-            report_bytes,
-            &mut Buffers {
-                read: Vec::new(),
-                out: Vec::new(),
-            },
-        ),
+        Err(_) => f(&mut Buffers {
+            read: Vec::new(),
+            out: Vec::new(),
+        }),
     })
 }
 
-fn hash_with(
-    file: &mut File,
-    normalize: bool,
-    report_bytes: Option<&dyn Progress>,
-    bufs: &mut Buffers,
-) -> io::Result<([u8; 32], u64)> {
-    if bufs.read.len() < BUF_SIZE {
-        bufs.read.resize(BUF_SIZE, 0);
+fn read_some(file: &mut File, buf: &mut Vec<u8>) -> io::Result<usize> {
+    if buf.len() < BUF_SIZE {
+        buf.resize(BUF_SIZE, 0);
     }
-    let mut hasher = Sha256::new();
-    let mut total: u64 = 0;
-    let mut unreported: u64 = 0;
-    let mut pending_cr = false;
     loop {
-        let n = match file.read(&mut bufs.read) {
-            Ok(0) => break,
-            Ok(n) => n,
+        match file.read(buf) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let chunk = bufs.read.get(..n).unwrap_or_default();
-        if normalize {
-            normalize_chunk(chunk, &mut pending_cr, &mut bufs.out);
-            hasher.update(&bufs.out);
-        } else {
-            hasher.update(chunk);
+            other => return other,
         }
-        total += n as u64;
-        unreported += n as u64;
-        if let Some(progress) = report_bytes
-            && unreported >= PROGRESS_STEP
-        {
+    }
+}
+
+/// Hashes `file` up to the end or one full buffer, whichever comes first:
+/// a small file costs one read that fills part of the buffer and one that
+/// finds the end. With `normalize`, `\r\n` and then lone `\r` become `\n`
+/// before hashing.
+pub(crate) fn hash_start(file: &mut File, normalize: bool) -> io::Result<Start> {
+    let mut state = Hashing {
+        hasher: Sha256::new(),
+        normalize,
+        pending_cr: false,
+        bytes: 0,
+    };
+    with_buffers(|bufs| {
+        loop {
+            let n = read_some(file, &mut bufs.read)?;
+            if n == 0 {
+                let (digest, bytes) = state.finish();
+                return Ok(Start::Done(digest, bytes));
+            }
+            state.feed(bufs.read.get(..n).unwrap_or_default(), &mut bufs.out);
+            if state.bytes >= BUF_SIZE as u64 {
+                return Ok(Start::More(state));
+            }
+        }
+    })
+}
+
+/// Hashes the rest of `file`. With `report`, the bytes (including those of
+/// [`hash_start`]) are reported as they are hashed, every few MiB. Returns
+/// the digest and the file's size.
+pub(crate) fn hash_rest(
+    file: &mut File,
+    mut state: Hashing,
+    report: Option<&dyn Progress>,
+) -> io::Result<([u8; 32], u64)> {
+    with_buffers(|bufs| {
+        let mut unreported = state.bytes;
+        loop {
+            let n = read_some(file, &mut bufs.read)?;
+            if n == 0 {
+                break;
+            }
+            state.feed(bufs.read.get(..n).unwrap_or_default(), &mut bufs.out);
+            unreported += n as u64;
+            if let Some(progress) = report
+                && unreported >= PROGRESS_STEP
+            {
+                progress.bytes_hashed(unreported);
+                unreported = 0;
+            }
+        }
+        if let Some(progress) = report {
             progress.bytes_hashed(unreported);
-            unreported = 0;
         }
+        Ok(state.finish())
+    })
+}
+
+/// Hashes all of `file` (see [`hash_start`]).
+pub(crate) fn hash_file(file: &mut File, normalize: bool) -> io::Result<([u8; 32], u64)> {
+    match hash_start(file, normalize)? {
+        Start::Done(digest, bytes) => Ok((digest, bytes)),
+        Start::More(state) => hash_rest(file, state, None),
     }
-    if pending_cr {
-        hasher.update(b"\n");
-    }
-    if let Some(progress) = report_bytes {
-        progress.bytes_hashed(unreported);
-    }
-    Ok((hasher.finish(), total))
 }
 
 /// Line-ending normalisation of one chunk of a stream into `out`.

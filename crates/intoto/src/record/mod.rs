@@ -10,7 +10,10 @@
 //!   refuses (or forever).
 //! * FIFOs, sockets and devices are never opened; they are skipped with a
 //!   [`RecordWarning::SpecialFile`] (the reference skips them silently).
-//!   Files are opened non-blocking and checked to be regular once open.
+//!   Files are opened non-blocking (and, when they were listed as regular
+//!   files, without following symlinks), so nothing swapped in during the
+//!   walk can block it; a file that fills the first read buffer is checked
+//!   to be a regular file before it is read on.
 //! * A directory that cannot be listed gives a
 //!   [`RecordWarning::UnreadableDirectory`] (the reference ignores it
 //!   silently).
@@ -29,6 +32,7 @@ mod exclude;
 mod hash;
 mod normpath;
 mod progress;
+mod sys;
 mod walk;
 
 use std::collections::HashSet;
@@ -650,7 +654,7 @@ fn ostree_digest(root: Option<&Path>, reference: &str) -> Result<[u8; 32], Recor
         path: object.clone(),
         source,
     };
-    let (mut file, _) = walk::open_regular(&object)
+    let mut file = sys::open_regular(&object)
         .map_err(io_error)?
         .ok_or_else(|| {
             io_error(io::Error::new(
@@ -658,7 +662,7 @@ fn ostree_digest(root: Option<&Path>, reference: &str) -> Result<[u8; 32], Recor
                 "not a regular file",
             ))
         })?;
-    let (digest, _) = hash::hash_file(&mut file, false, None).map_err(io_error)?;
+    let (digest, _) = hash::hash_file(&mut file, false).map_err(io_error)?;
     Ok(digest)
 }
 

@@ -42,13 +42,16 @@ pub fn normpath(path: &str) -> String {
 /// `normpath(join(dir, name))` for a single component `name`.
 pub(crate) fn join_normalized(dir: &str, name: &str) -> String {
     if dir == "." {
-        name.to_owned()
-    } else if dir.ends_with('/') {
-        // Only "/" and "//" end in a slash after normalisation.
-        format!("{dir}{name}")
-    } else {
-        format!("{dir}/{name}")
+        return name.to_owned();
     }
+    let mut out = String::with_capacity(dir.len() + 1 + name.len());
+    out.push_str(dir);
+    // Only "/" and "//" end in a slash after normalisation.
+    if !dir.ends_with('/') {
+        out.push('/');
+    }
+    out.push_str(name);
+    out
 }
 
 #[cfg(test)]

@@ -7,18 +7,21 @@
 //! path relative to the walk root, symlinks to files recorded with their
 //! target's content, symlinks to directories walked only when asked to,
 //! dangling links skipped silently. Unlike the reference it detects
-//! symlink loops and never opens FIFOs, sockets or devices.
+//! symlink loops and never opens what it finds to be a FIFO, socket or
+//! device. Files are opened relative to their directory's handle, which
+//! saves the kernel a walk of the whole path for each of them.
 
-use std::fs::{self, File, FileType, Metadata};
+use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::exclude::ExcludeSet;
-use super::hash::hash_file;
+use super::hash::{Start, hash_rest, hash_start};
 use super::normpath::join_normalized;
 use super::progress::Progress;
+use super::sys::{self, DirStream, Entry, Kind};
 use super::{RecordError, RecordWarning, SpecialFileKind};
 
 /// Files at least this big are hashed in a task of their own, so that the
@@ -162,27 +165,44 @@ impl<'a> Walker<'a> {
             return;
         }
         // A missing path or a dangling symlink is skipped silently.
-        let Ok(meta) = fs::metadata(&input.fs) else {
+        let Ok(meta) = sys::stat_path(&input.fs) else {
             return;
         };
-        if meta.is_file() {
-            let mut tally = Tally::default();
-            self.file(s, job, input.name.clone(), &input.fs, &mut tally);
-            self.flush(tally);
-        } else if meta.is_dir() {
-            // The top directory is always entered, even through a symlink.
-            let chain = self.follow_symlink_dirs.then(|| {
-                Arc::new(Ancestor {
-                    id: dir_id(&meta, &input.fs),
-                    parent: None,
-                })
-            });
-            self.dir(s, job, input.fs.clone(), input.name.clone(), chain);
-        } else {
-            self.warn(RecordWarning::SpecialFile {
+        match meta.kind {
+            Kind::File => {
+                let mut tally = Tally::default();
+                match sys::open_regular(&input.fs) {
+                    Ok(Some(file)) => {
+                        self.hash(s, job, input.name.clone(), file, &mut tally, || {
+                            input.fs.clone()
+                        })
+                    }
+                    Ok(None) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(source) => self.fail(
+                        job,
+                        RecordError::Io {
+                            path: input.fs.clone(),
+                            source,
+                        },
+                    ),
+                }
+                self.flush(tally);
+            }
+            Kind::Dir => {
+                // The top directory is always entered, even through a symlink.
+                let chain = self.follow_symlink_dirs.then(|| {
+                    Arc::new(Ancestor {
+                        id: meta.id,
+                        parent: None,
+                    })
+                });
+                self.dir(s, job, input.fs.clone(), input.name.clone(), chain);
+            }
+            other => self.warn(RecordWarning::SpecialFile {
                 path: input.fs.clone(),
-                kind: special_kind(meta.file_type()),
-            });
+                kind: special_kind(other),
+            }),
         }
     }
 
@@ -199,8 +219,8 @@ impl<'a> Walker<'a> {
         if self.aborted() {
             return;
         }
-        let entries = match fs::read_dir(&fs_dir) {
-            Ok(entries) => entries,
+        let mut stream = match DirStream::open(&fs_dir) {
+            Ok(stream) => stream,
             Err(e) => {
                 // os.walk ignores such errors silently; we say so.
                 self.warn(RecordWarning::UnreadableDirectory {
@@ -211,115 +231,193 @@ impl<'a> Walker<'a> {
             }
         };
         let mut tally = Tally::default();
-        for entry in entries {
+        while let Some(entry) = stream.next_entry() {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
                     // os.walk stops listing at such an error; so do we.
                     self.warn(RecordWarning::UnreadableDirectory {
-                        path: fs_dir,
+                        path: fs_dir.clone(),
                         error: e.to_string(),
                     });
                     break;
                 }
             };
-            let file_name = entry.file_name();
-            let name = match file_name.to_str() {
+            let name = match entry.name().to_str() {
                 Some(n) => join_normalized(&name_dir, n),
                 None => {
-                    let lossy = join_normalized(&name_dir, &file_name.to_string_lossy());
+                    let lossy = join_normalized(&name_dir, &entry.name().to_string_lossy());
                     if self.excludes.is_excluded(&lossy) {
                         continue;
                     }
-                    self.fail(job, RecordError::NonUtf8Name { path: entry.path() });
+                    self.fail(
+                        job,
+                        RecordError::NonUtf8Name {
+                            path: fs_dir.join(entry.name()),
+                        },
+                    );
                     break;
                 }
             };
             if self.excludes.is_excluded(&name) {
                 continue;
             }
-            // `os.walk` treats an entry it cannot stat as a non-directory,
-            // and then the reference skips it as not a file.
-            let Ok(file_type) = entry.file_type() else {
-                continue;
+            // What the entry is, through a symlink. `os.walk` treats an
+            // entry it cannot stat as a non-directory, and then the
+            // reference skips it as not a file; so do we.
+            let (kind, target, through_symlink) = match entry.kind() {
+                Kind::Symlink => match stream.stat(&entry, true) {
+                    Ok(meta) => (meta.kind, Some(meta), true),
+                    Err(_) => continue,
+                },
+                Kind::Unknown => match stream.stat(&entry, false) {
+                    Ok(meta) if meta.kind == Kind::Symlink => match stream.stat(&entry, true) {
+                        Ok(meta) => (meta.kind, Some(meta), true),
+                        Err(_) => continue,
+                    },
+                    Ok(meta) => (meta.kind, Some(meta), false),
+                    Err(_) => continue,
+                },
+                kind => (kind, None, false),
             };
-            let path = entry.path();
-            let mut target = None;
-            let kind = if file_type.is_symlink() {
-                match fs::metadata(&path) {
-                    Err(_) => continue, // dangling, or a loop of links
-                    Ok(meta) => {
-                        let ft = meta.file_type();
-                        target = Some(meta);
-                        ft
-                    }
-                }
-            } else {
-                file_type
-            };
-            if kind.is_dir() {
-                if file_type.is_symlink() && !self.follow_symlink_dirs {
-                    continue;
-                }
-                let child_chain = if self.follow_symlink_dirs {
-                    let meta = match target {
-                        Some(meta) => meta,
-                        None => match entry.metadata() {
-                            Ok(meta) => meta,
-                            Err(_) => continue,
-                        },
-                    };
-                    let id = dir_id(&meta, &path);
-                    if is_ancestor(chain.as_ref(), id) {
-                        self.warn(RecordWarning::SymlinkLoop { path });
+            match kind {
+                Kind::Dir => {
+                    if through_symlink && !self.follow_symlink_dirs {
                         continue;
                     }
-                    Some(Arc::new(Ancestor {
-                        id,
-                        parent: chain.clone(),
-                    }))
-                } else {
-                    None
-                };
-                s.spawn(move |s| self.dir(s, job, path, name, child_chain));
-            } else if kind.is_file() {
-                self.file(s, job, name, &path, &mut tally);
-                if self.aborted() {
-                    break;
+                    let path = fs_dir.join(entry.name());
+                    let child_chain = if self.follow_symlink_dirs {
+                        let meta = match target {
+                            Some(meta) => meta,
+                            None => match stream.stat(&entry, false) {
+                                Ok(meta) => meta,
+                                Err(_) => continue,
+                            },
+                        };
+                        if is_ancestor(chain.as_ref(), meta.id) {
+                            self.warn(RecordWarning::SymlinkLoop { path });
+                            continue;
+                        }
+                        Some(Arc::new(Ancestor {
+                            id: meta.id,
+                            parent: chain.clone(),
+                        }))
+                    } else {
+                        None
+                    };
+                    s.spawn(move |s| self.dir(s, job, path, name, child_chain));
                 }
-            } else {
-                self.warn(RecordWarning::SpecialFile {
-                    path,
-                    kind: special_kind(kind),
-                });
+                Kind::File => {
+                    self.file_in(
+                        s,
+                        job,
+                        name,
+                        &stream,
+                        &entry,
+                        through_symlink,
+                        &fs_dir,
+                        &mut tally,
+                    );
+                    if self.aborted() {
+                        break;
+                    }
+                }
+                other => self.warn(RecordWarning::SpecialFile {
+                    path: fs_dir.join(entry.name()),
+                    kind: special_kind(other),
+                }),
             }
         }
         self.flush(tally);
     }
 
-    /// Opens and hashes one file: inline when it is small, in a task of its
-    /// own when it is big.
-    fn file<'s>(
+    /// Opens a file of the directory being listed and hashes it.
+    #[allow(clippy::too_many_arguments)]
+    fn file_in<'s>(
         &'s self,
         s: &rayon::Scope<'s>,
         job: usize,
         name: String,
-        path: &Path,
+        stream: &DirStream,
+        entry: &Entry,
+        through_symlink: bool,
+        fs_dir: &Path,
         tally: &mut Tally,
     ) {
-        let (mut file, size) = match open_regular(path) {
-            Ok(Some(opened)) => opened,
-            Ok(None) => {
-                // It was swapped for something else since it was listed.
+        // A file that was listed as a regular file is opened without
+        // following symlinks, so that one swapped in cannot redirect us.
+        let opened = match stream.open_file(entry, !through_symlink) {
+            Err(e) if sys::is_symlink_refusal(&e) => {
+                // It became a symlink since it was listed: take the careful
+                // way, by path with a check of what was opened.
+                sys::open_regular(&fs_dir.join(entry.name())).map(|f| f.ok_or(()))
+            }
+            other => other.map(Ok),
+        };
+        match opened {
+            Ok(Ok(file)) => self.hash(s, job, name, file, tally, || fs_dir.join(entry.name())),
+            Ok(Err(())) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => self.fail(
+                job,
+                RecordError::Io {
+                    path: fs_dir.join(entry.name()),
+                    source,
+                },
+            ),
+        }
+    }
+
+    /// Hashes an open file: small files here and now; bigger ones are
+    /// checked to be regular files once the first buffer is full, and the
+    /// big ones are hashed in a task of their own.
+    fn hash<'s>(
+        &'s self,
+        s: &rayon::Scope<'s>,
+        job: usize,
+        name: String,
+        mut file: File,
+        tally: &mut Tally,
+        path: impl FnOnce() -> PathBuf,
+    ) {
+        let state = match hash_start(&mut file, self.normalize_line_endings) {
+            Ok(Start::Done(digest, bytes)) => {
+                tally.found.push(Found { job, name, digest });
+                tally.files_found += 1;
+                tally.files_hashed += 1;
+                tally.bytes_found += bytes;
+                tally.bytes_hashed += bytes;
                 return;
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return,
-            Err(e) => {
+            Ok(Start::More(state)) => state,
+            Err(source) => {
                 self.fail(
                     job,
                     RecordError::Io {
-                        path: path.to_owned(),
-                        source: e,
+                        path: path(),
+                        source,
+                    },
+                );
+                return;
+            }
+        };
+        // Something endless like /dev/zero could only get here by being
+        // swapped in after the listing; it fills the buffer, and is caught.
+        let size = match sys::stat_file(&file) {
+            Ok(meta) if meta.kind == Kind::File => meta.size.max(state.bytes()),
+            Ok(meta) => {
+                self.warn(RecordWarning::SpecialFile {
+                    path: path(),
+                    kind: special_kind(meta.kind),
+                });
+                return;
+            }
+            Err(source) => {
+                self.fail(
+                    job,
+                    RecordError::Io {
+                        path: path(),
+                        source,
                     },
                 );
                 return;
@@ -328,12 +426,12 @@ impl<'a> Walker<'a> {
         tally.files_found += 1;
         tally.bytes_found += size;
         if size >= BIG_FILE {
-            let path = path.to_owned();
+            let path = path();
             s.spawn(move |_| {
                 if self.aborted() {
                     return;
                 }
-                match hash_file(&mut file, self.normalize_line_endings, Some(self.progress)) {
+                match hash_rest(&mut file, state, Some(self.progress)) {
                     Ok((digest, _)) => {
                         lock(&self.found).push(Found { job, name, digest });
                         self.progress.files_hashed(1);
@@ -343,7 +441,7 @@ impl<'a> Walker<'a> {
             });
             return;
         }
-        match hash_file(&mut file, self.normalize_line_endings, None) {
+        match hash_rest(&mut file, state, None) {
             Ok((digest, bytes)) => {
                 tally.found.push(Found { job, name, digest });
                 tally.files_hashed += 1;
@@ -352,7 +450,7 @@ impl<'a> Walker<'a> {
             Err(source) => self.fail(
                 job,
                 RecordError::Io {
-                    path: path.to_owned(),
+                    path: path(),
                     source,
                 },
             ),
@@ -373,62 +471,12 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// Opens `path` for reading without ever blocking (a FIFO swapped in after
-/// the listing would block a plain open) and checks on the open file that it
-/// is a regular file. `Ok(None)` when it is not.
-pub(crate) fn open_regular(path: &Path) -> io::Result<Option<(File, u64)>> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+fn special_kind(kind: Kind) -> SpecialFileKind {
+    match kind {
+        Kind::Fifo => SpecialFileKind::Fifo,
+        Kind::Socket => SpecialFileKind::Socket,
+        Kind::BlockDevice => SpecialFileKind::BlockDevice,
+        Kind::CharDevice => SpecialFileKind::CharDevice,
+        Kind::File | Kind::Dir | Kind::Symlink | Kind::Unknown => SpecialFileKind::Other,
     }
-    let file = options.open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_file() {
-        Ok(Some((file, meta.len())))
-    } else {
-        Ok(None)
-    }
-}
-
-/// The identity of a directory: device and inode.
-#[cfg(unix)]
-fn dir_id(meta: &Metadata, path: &Path) -> (u64, u64) {
-    use std::os::unix::fs::MetadataExt;
-    let _ = path;
-    (meta.dev(), meta.ino())
-}
-
-/// The identity of a directory: a hash of its canonical path.
-#[cfg(not(unix))]
-fn dir_id(meta: &Metadata, path: &Path) -> (u64, u64) {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    let _ = meta;
-    let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(&canonical);
-    (h, canonical.as_os_str().len() as u64)
-}
-
-#[cfg(unix)]
-pub(crate) fn special_kind(ft: FileType) -> SpecialFileKind {
-    use std::os::unix::fs::FileTypeExt;
-    if ft.is_fifo() {
-        SpecialFileKind::Fifo
-    } else if ft.is_socket() {
-        SpecialFileKind::Socket
-    } else if ft.is_block_device() {
-        SpecialFileKind::BlockDevice
-    } else if ft.is_char_device() {
-        SpecialFileKind::CharDevice
-    } else {
-        SpecialFileKind::Other
-    }
-}
-
-#[cfg(not(unix))]
-pub(crate) fn special_kind(ft: FileType) -> SpecialFileKind {
-    let _ = ft;
-    SpecialFileKind::Other
 }

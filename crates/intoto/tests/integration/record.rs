@@ -518,6 +518,8 @@ fn reference_tree(root: &Path) {
         });
     }
     write(root, "big/blob.bin", &big);
+    // One bigger than a buffer but hashed inline.
+    write(root, "big/medium.bin", &big[..(1 << 20) + 3]);
 
     symlink("top.txt", root.join("lnk_file")).unwrap();
     symlink("a", root.join("lnk_dir")).unwrap();
