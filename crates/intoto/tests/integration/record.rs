@@ -521,6 +521,16 @@ fn reference_tree(root: &Path) {
     // One bigger than a buffer but hashed inline.
     write(root, "big/medium.bin", &big[..(1 << 20) + 3]);
 
+    // A minimal OSTree repository: a ref naming a commit object.
+    let commit = "ab".to_owned() + &"0123456789abcdef".repeat(4)[2..];
+    write(root, "repo/refs/heads/main", format!("{commit}\r\n").as_bytes());
+    write(root, "repo/refs/heads/gone", b"ffff\n");
+    write(
+        root,
+        &format!("repo/objects/ab/{}.commit", &commit[2..]),
+        b"commit object\r\n",
+    );
+
     symlink("top.txt", root.join("lnk_file")).unwrap();
     symlink("a", root.join("lnk_dir")).unwrap();
     symlink("nowhere", root.join("dangling")).unwrap();
@@ -620,6 +630,14 @@ fn recording_matches_the_reference() {
         Case::new(r, &["dir:missing"]),
         Case::new(r, &["dir:a", "a", "file:d", "dir:d"]),
         Case::new(r, &[".", "dir:a"]),
+        // The empty path is `.`; an empty `dir:` path is no directory.
+        Case::new(&root.join("a"), &[""]),
+        Case::new(r, &["dir:"]),
+        // OSTree refs, relative to the base path.
+        Case::new(r, &["ostree:main", "top.txt"]).base("repo"),
+        Case::new(&root.join("repo"), &["ostree:main"]),
+        Case::new(r, &["ostree:gone"]).base("repo"),
+        Case::new(r, &["ostree:missing"]).base("repo"),
         Case::new(r, &["dir:a", "."]),
     ];
     assert_same_as_reference(&cases);
