@@ -86,7 +86,8 @@ pub struct RecordOptions {
     /// current directory is never changed.
     pub cwd: Option<PathBuf>,
     /// Worker threads: `None` uses rayon's global pool (one thread per
-    /// core), `Some(n)` a pool of `n` threads for this call.
+    /// core), `Some(n)` a pool of `n` threads for this call (`Some(0)`: one
+    /// per core).
     pub threads: Option<usize>,
 }
 
@@ -397,14 +398,13 @@ pub fn record_artifacts<S: AsRef<str>>(
     }
 
     // One walk job per file or dir path, in group order.
-    let file_root = base_dir.clone();
     let mut jobs = Vec::new();
     for (scheme, uris) in &groups {
         for uri in uris {
             match scheme {
                 Scheme::File => {
                     let name = normpath(uri.strip_prefix("file:").unwrap_or(uri));
-                    let fs = resolve_in(cwd, file_root.as_deref(), &name);
+                    let fs = resolve_in(cwd, base_dir.as_deref(), &name);
                     jobs.push(Job { name, fs });
                 }
                 Scheme::Dir => {

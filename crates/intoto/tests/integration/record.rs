@@ -523,7 +523,11 @@ fn reference_tree(root: &Path) {
 
     // A minimal OSTree repository: a ref naming a commit object.
     let commit = "ab".to_owned() + &"0123456789abcdef".repeat(4)[2..];
-    write(root, "repo/refs/heads/main", format!("{commit}\r\n").as_bytes());
+    write(
+        root,
+        "repo/refs/heads/main",
+        format!("{commit}\r\n").as_bytes(),
+    );
     write(root, "repo/refs/heads/gone", b"ffff\n");
     write(
         root,
