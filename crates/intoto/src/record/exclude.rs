@@ -692,6 +692,23 @@ mod tests {
     }
 
     #[test]
+    fn python_whitespace() {
+        // `[c for c in range(0x110000) if chr(c).isspace()]` in CPython 3.11.
+        let mut py: Vec<u32> = vec![
+            0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0,
+        ];
+        py.extend([0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
+        py.extend(0x2000..=0x200a);
+        py.sort_unstable();
+        let ours: Vec<u32> = (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| py_isspace(c))
+            .map(u32::from)
+            .collect();
+        assert_eq!(ours, py);
+    }
+
+    #[test]
     fn newline_semantics() {
         // `$` matches before a final newline; `.` does not match one.
         assert!(excluded(&["foo"], "foo\n"));

@@ -170,7 +170,9 @@ fn random_pattern(rng: &mut Rng) -> String {
         p.push('/');
     }
     if rng.chance(10) {
-        p.push_str(rng.pick(&[" ", "  ", "\t", "\\ "]));
+        p.push_str(rng.pick(&[
+            " ", "  ", "\t", "\\ ", "\\  ", "\u{3000}", "\u{1c}", "\u{85}",
+        ]));
     }
     if rng.chance(3) {
         p = rng
