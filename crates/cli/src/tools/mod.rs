@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod install_links;
 mod key;
+mod layout;
 mod sign;
 
 /// A tool of the multi-call binary.
@@ -12,6 +13,7 @@ mod sign;
 pub(crate) enum Tool {
     Sign,
     Key,
+    Layout,
     InstallLinks,
 }
 
@@ -29,6 +31,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "key",
         Tool::Key,
         "Generate keys and show key ids and key dicts",
+    ),
+    (
+        "layout",
+        Tool::Layout,
+        "Write layouts in TOML (create), and show and lint layouts",
     ),
     (
         "install-links",
@@ -52,6 +59,7 @@ impl Tool {
         match self {
             Self::Sign => "in-toto-sign",
             Self::Key => "in-toto key",
+            Self::Layout => "in-toto layout",
             Self::InstallLinks => "in-toto install-links",
         }
     }
@@ -61,6 +69,7 @@ impl Tool {
         match self {
             Self::Sign => sign::main(prog, args),
             Self::Key => key::main(prog, args),
+            Self::Layout => layout::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),
         }
     }

@@ -10,5 +10,6 @@
 
 mod gpg;
 mod keys;
+mod layout;
 mod sign;
 mod util;
