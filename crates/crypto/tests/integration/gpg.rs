@@ -512,3 +512,89 @@ fn intoto_testkit_chain(e: &dyn std::error::Error) -> String {
     }
     s
 }
+
+/// Fixed-seed damage (bit flips, overwritten, dropped and inserted bytes)
+/// to `data`.
+fn mutate(rng: &mut intoto_testkit::Rng, data: &[u8]) -> Vec<u8> {
+    let mut out = data.to_vec();
+    match rng.below(4) {
+        0 => {
+            let i = rng.below(out.len());
+            out[i] ^= 1 << rng.below(8);
+        }
+        1 => {
+            let i = rng.below(out.len());
+            out[i] = rng.next_u64() as u8;
+        }
+        2 => out.truncate(rng.below(out.len())),
+        _ => {
+            let i = rng.below(out.len());
+            out.insert(i, rng.next_u64() as u8);
+        }
+    }
+    out
+}
+
+/// Damaged `gpg --export` output, signature packets and key dicts give a
+/// value or a typed error, never a panic; a signature whose signed parts
+/// were damaged never verifies, nor does a damaged key. Set
+/// `INTOTO_GPG_MUTATIONS` to run more than the default 150 per input.
+#[test]
+fn damaged_gpg_input_gives_errors_not_panics() {
+    let cases = intoto_testkit::case_count("INTOTO_GPG_MUTATIONS", 150);
+    let home = GpgHome::new("damage");
+    let rsa = home.gen_key("Rsa Dmg <rsa@example.org>", "rsa2048", "sign", "2y");
+    home.add_subkey(&rsa, "rsa2048", "sign", "1y");
+    let dsa = home.gen_key("Dsa Dmg <dsa@example.org>", "dsa2048", "sign", "never");
+    let ed = home.gen_key("Ed Dmg <ed@example.org>", "ed25519", "sign", "1y");
+    home.add_subkey(&ed, "ed25519", "sign", "never");
+    let data = b"the signed bytes";
+    let mut rng = intoto_testkit::Rng::new(0x6770_6721);
+    for key in [&rsa, &dsa, &ed] {
+        let export = home.export(&key.fpr);
+        let good = key_from_export(&export, &key.fpr).unwrap();
+        // Signed by the main key (not a subkey), whose dict is damaged below.
+        let packet = home.detach_sign(&[], &format!("{}!", key.fpr), data);
+        let sig = GpgSignature::from_packet(&packet).unwrap();
+        assert_eq!(sig.keyid().as_str(), key.keyid());
+        good.verify_gpg(data, &sig, now()).unwrap();
+
+        for _ in 0..cases {
+            // The export: any result, no panic; a key read from damaged
+            // data with other parameters does not verify the signature.
+            let damaged = mutate(&mut rng, &export);
+            if let Ok(k) = key_from_export(&damaged, &key.fpr)
+                && !k.same_key_material(&good)
+            {
+                assert!(k.verify_gpg(data, &sig, now()).is_err());
+            }
+            // The signature packet: a damaged signed part never verifies.
+            let damaged = mutate(&mut rng, &packet);
+            if let Ok(s) = GpgSignature::from_packet(&damaged) {
+                let result = good.verify_gpg(data, &s, now());
+                if s.other_headers() != sig.other_headers() || s.signature() != sig.signature() {
+                    assert!(result.is_err(), "a damaged signature verified");
+                }
+            }
+            // The key dict: damaged parameters read or fail, and never
+            // verify the signature.
+            let mut dict = from_value(&good.to_key_dict());
+            let public = dict["keyval"]["public"].as_object_mut().unwrap();
+            let names: Vec<String> = public.keys().cloned().collect();
+            let name = &names[rng.below(names.len())];
+            let hex = public[name].as_str().unwrap().to_owned();
+            let damaged = mutate(&mut rng, hex.as_bytes());
+            let damaged = String::from_utf8_lossy(&damaged).into_owned();
+            public.insert(name.clone(), json!(damaged));
+            if let Ok(k) = PublicKey::from_key_dict(&to_value(&dict))
+                && !damaged.eq_ignore_ascii_case(&hex)
+                && damaged.trim_start_matches('0') != hex.trim_start_matches('0')
+            {
+                assert!(
+                    k.verify_gpg(data, &sig, now()).is_err(),
+                    "{name}: {damaged} was {hex}"
+                );
+            }
+        }
+    }
+}
