@@ -2,6 +2,8 @@
 //! against the reference (in-toto 3.1.0) in both directions, with a
 //! throwaway GnuPG home made here.
 
+use std::path::Path;
+
 use intoto::keys::export_gpg_key;
 use intoto::model::{Layout, Link, Metadata, MetadataError, Payload, Step};
 use intoto::time::{SystemClock, Timestamp};
@@ -245,4 +247,93 @@ fn dsse_and_expired_keys() {
     }
     md.verify_signature_at(&key, Timestamp::from_unix(1_577_840_000))
         .unwrap();
+}
+
+/// A TOML layout may name GnuPG keys for functionaries: the layout holds
+/// the keyring's key dict, as the reference's
+/// `add_functionary_key_from_gpg_keyid` adds it; bad ids are errors that
+/// name the line.
+#[test]
+fn toml_layouts_take_gpg_functionaries() {
+    use intoto::authoring::{FunctionaryKey, parse_toml_layout};
+    let home = GpgHome::new("toml");
+    let carol = home.gen_key("Carol <carol@example.org>", "rsa2048", "sign", "never");
+    let sub = home.add_subkey(&carol, "rsa2048", "sign", "never");
+    let dir = TempDir::new("gpg-toml");
+    let h = home.path().to_str().unwrap().replace('\\', "\\\\");
+    let text = format!(
+        "expires = \"1 month\"\n\
+         [functionaries]\n\
+         carol = {{ gpg = \"{}\", gpg_home = \"{h}\" }}\n\
+         [[steps]]\n\
+         name = \"build\"\n\
+         functionaries = [\"carol\"]\n",
+        carol.fpr
+    );
+    let toml = parse_toml_layout(&text, Path::new("l.toml"), dir.path(), &SystemClock).unwrap();
+    let key = export_gpg_key(&carol.fpr, Some(home.path())).unwrap();
+    assert_eq!(toml.layout.keys[&carol.keyid()], key);
+    assert!(key.has_gpg_subkey(&sub.keyid()));
+    assert_eq!(toml.layout.steps[0].pubkeys, [carol.keyid()]);
+    assert_eq!(
+        toml.functionaries[0].key,
+        FunctionaryKey::Gpg {
+            keyid: carol.fpr.clone(),
+            home: Some(home.path().to_path_buf()),
+        }
+    );
+
+    // The reference's API builds the same keys entry.
+    let script = r#"
+import json, sys
+from in_toto.models.layout import Layout
+a = json.load(sys.stdin)
+layout = Layout()
+layout.add_functionary_key_from_gpg_keyid(a["id"], a["home"])
+print(json.dumps(layout.keys, sort_keys=True))
+"#;
+    let args = serde_json_like(&[("id", &carol.fpr), ("home", &home.path().to_string_lossy())]);
+    let theirs = python(script, args.as_bytes(), dir.path());
+    let keys: intoto_cjson::Map = toml
+        .layout
+        .keys
+        .iter()
+        .map(|(id, k)| (id.clone(), k.to_key_dict()))
+        .collect();
+    let ours = intoto_cjson::to_python_json(
+        &intoto_cjson::Value::Object(keys),
+        intoto_cjson::Style::Spaced,
+    );
+    assert_eq!(String::from_utf8(theirs).unwrap().trim(), ours);
+
+    // Bad ids and unknown keys: errors that name the functionary and line.
+    for (value, message) in [
+        (
+            "{ gpg = \"Carol\" }",
+            "the GPG key id 'Carol' is not a hex string",
+        ),
+        (
+            &*format!("{{ gpg = \"DEADBEEF\", gpg_home = \"{h}\" }}"),
+            "Could not find gpg key 'DEADBEEF' in empty exported key data.",
+        ),
+    ] {
+        let text = format!("expires = \"1 month\"\n[functionaries]\ncarol = {value}\n");
+        let err =
+            parse_toml_layout(&text, Path::new("l.toml"), dir.path(), &SystemClock).unwrap_err();
+        let shown = chain(&err);
+        assert!(shown.contains("l.toml:3"), "{shown}");
+        assert!(shown.contains("functionary 'carol'"), "{shown}");
+        assert!(shown.contains(message), "{shown}");
+    }
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
 }
