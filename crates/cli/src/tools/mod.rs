@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+mod demo;
 mod install_links;
 mod key;
 mod layout;
@@ -15,6 +16,7 @@ pub(crate) enum Tool {
     Key,
     Layout,
     InstallLinks,
+    Demo,
 }
 
 /// The reference's tools that we provide under their own names.
@@ -36,6 +38,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "layout",
         Tool::Layout,
         "Write layouts in TOML (create), and show and lint layouts",
+    ),
+    (
+        "demo",
+        Tool::Demo,
+        "Run a whole supply chain end to end, verify it, then show a tampering being caught",
     ),
     (
         "install-links",
@@ -61,6 +68,7 @@ impl Tool {
             Self::Key => "in-toto key",
             Self::Layout => "in-toto layout",
             Self::InstallLinks => "in-toto install-links",
+            Self::Demo => "in-toto demo",
         }
     }
 
@@ -71,6 +79,7 @@ impl Tool {
             Self::Key => key::main(prog, args),
             Self::Layout => layout::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),
+            Self::Demo => demo::main(prog, args),
         }
     }
 }
