@@ -553,3 +553,343 @@ impl fmt::Display for ArtifactRule {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Ports of the reference's `tests/test_rulelib.py` (in-toto 3.1.0,
+    //! class `TestArtifactRuleUnpack`) and of
+    //! `tests/models/test_supply_chain_item.py::test_add_rule_from_string`.
+    //! Cases about non-string or non-list input (`test_unpack_rule_not_list`,
+    //! `test_unpack_rule_pattern_not_string`, `test_unpack_match_rule_wrong_types`
+    //! and most of `test_pack_rule_wrong_types`) cannot be expressed here: the
+    //! types make them impossible, and reading JSON into strings is the
+    //! layout model's job.
+
+    use super::{ArtifactKind, ArtifactPattern, ArtifactRule, MatchRule, RuleError, RuleKind};
+
+    fn list(tokens: &[&str]) -> Result<ArtifactRule, RuleError> {
+        ArtifactRule::from_list(tokens)
+    }
+
+    /// test_unpack_rule_not_enough_keywords, test_unpack_rule_unknown_rule_type.
+    #[test]
+    fn unknown_type_or_too_short() {
+        for tokens in [
+            &["DELETE"][..],
+            &["SUBVERT", "foo"],
+            &[],
+            &["NONFOO"],
+            &["MATCHX", "a"],
+        ] {
+            let err = list(tokens).unwrap_err();
+            assert!(
+                matches!(err, RuleError::UnknownType { .. }),
+                "{tokens:?}: {err:?}"
+            );
+        }
+        let err = list(&["DELETE"]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Wrong rule format, rules must start with one of 'create, modify, delete, allow, \
+             disallow, require, match' and specify a 'pattern' as second element.\nGot: \n\t'['DELETE']'"
+        );
+    }
+
+    /// test_unpack_generic_rule_too_long.
+    #[test]
+    fn generic_rule_too_long() {
+        let err = list(&["CREATE", "foo", "pleaze!!"]).unwrap_err();
+        assert!(matches!(err, RuleError::GenericLength { .. }));
+        assert_eq!(
+            err.to_string(),
+            "Wrong rule format, generic rules must have one of the formats:\n\tCREATE <pattern>\n\t\
+             MODIFY <pattern>\n\tDELETE <pattern>\n\tALLOW <pattern>\n\tDISALLOW <pattern>\n\
+             REQUIRE <file>\nGot:\n\t['CREATE', 'foo', 'pleaze!!']"
+        );
+    }
+
+    /// test_unpack_and_pack_generic_rule: unpacking, and the pack_*_rule
+    /// shortcuts producing the same tokens.
+    #[test]
+    fn unpack_and_pack_generic_rules() {
+        type Ctor = fn(&str) -> ArtifactRule;
+        let cases: [(&str, Ctor); 6] = [
+            ("CREATE", ArtifactRule::create),
+            ("DELETE", ArtifactRule::delete),
+            ("MODIFY", ArtifactRule::modify),
+            ("ALLOW", ArtifactRule::allow),
+            ("DISALLOW", ArtifactRule::disallow),
+            ("REQUIRE", ArtifactRule::require),
+        ];
+        for (keyword, ctor) in cases {
+            let rule = list(&[keyword, "foo"]).unwrap();
+            assert_eq!(rule.keyword(), keyword);
+            assert_eq!(rule.pattern_str(), "foo");
+            let p = ArtifactPattern::new("foo");
+            let expected = match keyword {
+                "CREATE" => RuleKind::Create(p),
+                "DELETE" => RuleKind::Delete(p),
+                "MODIFY" => RuleKind::Modify(p),
+                "ALLOW" => RuleKind::Allow(p),
+                "DISALLOW" => RuleKind::Disallow(p),
+                _ => RuleKind::Require("foo".to_owned()),
+            };
+            assert_eq!(rule.kind(), &expected);
+            assert_eq!(rule.tokens(), [keyword, "foo"]);
+            assert_eq!(ctor("foo"), rule);
+            assert_eq!(ctor("foo").tokens(), [keyword, "foo"]);
+        }
+    }
+
+    /// test_unpack_and_pack_match_rule: the four MATCH shapes.
+    #[test]
+    fn unpack_and_pack_match_rules() {
+        type Case<'a> = (
+            &'a [&'a str],
+            Option<&'a str>,
+            ArtifactKind,
+            Option<&'a str>,
+        );
+        let cases: [Case<'_>; 4] = [
+            (
+                &[
+                    "MATCH",
+                    "foo",
+                    "IN",
+                    "source-path",
+                    "WITH",
+                    "PRODUCTS",
+                    "IN",
+                    "dest-path",
+                    "FROM",
+                    "step-name",
+                ],
+                Some("source-path"),
+                ArtifactKind::Products,
+                Some("dest-path"),
+            ),
+            (
+                &[
+                    "MATCH",
+                    "foo",
+                    "IN",
+                    "source-path",
+                    "WITH",
+                    "MATERIALS",
+                    "FROM",
+                    "step-name",
+                ],
+                Some("source-path"),
+                ArtifactKind::Materials,
+                None,
+            ),
+            (
+                &[
+                    "MATCH",
+                    "foo",
+                    "WITH",
+                    "PRODUCTS",
+                    "IN",
+                    "dest-path",
+                    "FROM",
+                    "step-name",
+                ],
+                None,
+                ArtifactKind::Products,
+                Some("dest-path"),
+            ),
+            (
+                &["MATCH", "foo", "WITH", "PRODUCTS", "FROM", "step-name"],
+                None,
+                ArtifactKind::Products,
+                None,
+            ),
+        ];
+        for (tokens, source_prefix, dest_type, dest_prefix) in cases {
+            let rule = list(tokens).unwrap();
+            let expected = MatchRule {
+                pattern: ArtifactPattern::new("foo"),
+                source_prefix: source_prefix.map(str::to_owned),
+                dest_type,
+                dest_prefix: dest_prefix.map(str::to_owned),
+                dest_step: "step-name".to_owned(),
+            };
+            assert_eq!(
+                rule.kind(),
+                &RuleKind::Match(expected.clone()),
+                "{tokens:?}"
+            );
+            // pack_rule / pack_rule_data give back the same tokens.
+            let packed =
+                ArtifactRule::match_with("foo", source_prefix, dest_type, dest_prefix, "step-name")
+                    .unwrap();
+            assert_eq!(packed.tokens(), tokens);
+            assert_eq!(
+                ArtifactRule::from_match(&expected).unwrap().tokens(),
+                tokens
+            );
+        }
+        assert_eq!(
+            ArtifactRule::match_products("foo", "s").unwrap().tokens(),
+            ["MATCH", "foo", "WITH", "PRODUCTS", "FROM", "s"]
+        );
+        assert_eq!(
+            ArtifactRule::match_materials("foo", "s").unwrap().tokens(),
+            ["MATCH", "foo", "WITH", "MATERIALS", "FROM", "s"]
+        );
+        // pack_rule leaves out IN clauses with empty prefixes.
+        let packed =
+            ArtifactRule::match_with("foo", Some(""), ArtifactKind::Products, Some(""), "s")
+                .unwrap();
+        assert_eq!(
+            packed.tokens(),
+            ["MATCH", "foo", "WITH", "PRODUCTS", "FROM", "s"]
+        );
+    }
+
+    /// test_pack_rule_wrong_types: a MATCH needs a non-empty step name.
+    #[test]
+    fn pack_match_needs_a_step_name() {
+        let err = ArtifactRule::match_materials("foo", "").unwrap_err();
+        assert!(matches!(err, RuleError::EmptyStepName { .. }));
+        // unpack_rule, on the other hand, accepts an empty step name.
+        assert!(list(&["MATCH", "foo", "WITH", "PRODUCTS", "FROM", ""]).is_ok());
+    }
+
+    /// test_unpack_match_rule_wrong_length, plus misplaced keywords.
+    #[test]
+    fn match_rule_wrong_shape() {
+        let cases: [&[&str]; 6] = [
+            &["MATCH", "foo", "WITH", "PRODUCTS", "FROM"],
+            &[
+                "MATCH",
+                "foo",
+                "WITH",
+                "PRODUCTS",
+                "FROM",
+                "step-name",
+                "really?",
+            ],
+            &[
+                "MATCH",
+                "foo",
+                "IN",
+                "source-path",
+                "WITH",
+                "PRODUCTS",
+                "IN",
+                "dest-path",
+                "FROM",
+                "step-name",
+                "YES, we can!",
+            ],
+            &["MATCH", "foo", "FROM", "PRODUCTS", "WITH", "s"],
+            &["MATCH", "foo", "IN", "x", "IN", "PRODUCTS", "FROM", "s"],
+            &["MATCH", "foo"],
+        ];
+        for tokens in cases {
+            let err = list(tokens).unwrap_err();
+            assert!(
+                matches!(err, RuleError::MatchFormat { .. }),
+                "{tokens:?}: {err:?}"
+            );
+        }
+        assert_eq!(
+            list(cases[0]).unwrap_err().to_string(),
+            "Wrong rule format, match rules must have the format:\n\t MATCH <pattern> [IN \
+             <source-path-prefix>] WITH (MATERIALS|PRODUCTS) [IN <destination-path-prefix>] FROM \
+             <step>.\nGot: \n\t['MATCH', 'foo', 'WITH', 'PRODUCTS', 'FROM']"
+        );
+    }
+
+    /// test_unpack_match_rule_wrong_destination_type.
+    #[test]
+    fn match_rule_wrong_destination_type() {
+        let tokens = [
+            "MATCH",
+            "foo",
+            "IN",
+            "source-path",
+            "WITH",
+            "PONIES",
+            "IN",
+            "dest-path",
+            "FROM",
+            "step-name",
+        ];
+        let err = list(&tokens).unwrap_err();
+        assert!(matches!(err, RuleError::MatchDestinationType { .. }));
+        assert!(err.to_string().starts_with(
+            "Wrong rule format, match rules must have either MATERIALS or PRODUCTS (case \
+             insensitive) as destination.\nGot: \n\t['MATCH', 'foo', 'IN'"
+        ));
+    }
+
+    /// Keywords are case-insensitive; everything else keeps its case, and the
+    /// tokens are kept exactly (spec 5.4).
+    #[test]
+    fn keywords_in_any_case_tokens_kept() {
+        let rule = list(&[
+            "mAtCh", "Foo*", "in", "Src", "With", "products", "IN", "Dst", "fRoM", "Build",
+        ])
+        .unwrap();
+        let RuleKind::Match(m) = rule.kind() else {
+            panic!("not a match rule")
+        };
+        assert_eq!(m.pattern.as_str(), "Foo*");
+        assert_eq!(m.source_prefix.as_deref(), Some("Src"));
+        assert_eq!(m.dest_prefix.as_deref(), Some("Dst"));
+        assert_eq!(m.dest_step, "Build");
+        assert_eq!(
+            rule.tokens(),
+            [
+                "mAtCh", "Foo*", "in", "Src", "With", "products", "IN", "Dst", "fRoM", "Build"
+            ]
+        );
+        assert_eq!(
+            rule.to_string(),
+            "mAtCh Foo* in Src With products IN Dst fRoM Build"
+        );
+        assert_eq!(
+            list(&["AlLoW", "x"]).unwrap().kind(),
+            &RuleKind::Allow(ArtifactPattern::new("x"))
+        );
+        // Empty prefixes count as absent, as in the reference; tokens remain.
+        let rule = list(&["MATCH", "x", "IN", "", "WITH", "MATERIALS", "FROM", "s"]).unwrap();
+        let RuleKind::Match(m) = rule.kind() else {
+            panic!("not a match rule")
+        };
+        assert_eq!(m.source_prefix, None);
+        assert_eq!(rule.tokens().len(), 8);
+    }
+
+    /// test_supply_chain_item.py::test_add_rule_from_string, and the string
+    /// form's shell quoting.
+    #[test]
+    fn rules_from_strings() {
+        let rule: ArtifactRule = "CREATE foo".parse().unwrap();
+        assert_eq!(rule.tokens(), ["CREATE", "foo"]);
+        let rule: ArtifactRule = "ALLOW bar".parse().unwrap();
+        assert_eq!(rule.tokens(), ["ALLOW", "bar"]);
+        let rule: ArtifactRule = "MATCH 'my dir/*' WITH PRODUCTS FROM build".parse().unwrap();
+        assert_eq!(
+            rule.tokens(),
+            ["MATCH", "my dir/*", "WITH", "PRODUCTS", "FROM", "build"]
+        );
+        // Display joins tokens with spaces, exactly like the reference (the
+        // quoting is not restored).
+        assert_eq!(rule.to_string(), "MATCH my dir/* WITH PRODUCTS FROM build");
+        let err = "ALLOW 'x".parse::<ArtifactRule>().unwrap_err();
+        assert_eq!(
+            err,
+            RuleError::Split {
+                text: "ALLOW 'x".to_owned(),
+                reason: "No closing quotation"
+            }
+        );
+        assert!(matches!(
+            "NONFOO".parse::<ArtifactRule>(),
+            Err(RuleError::UnknownType { .. })
+        ));
+    }
+}

@@ -1,8 +1,10 @@
 //! Rule evaluation for one item (step or inspection) and one artifact kind.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, btree_map};
 use std::hash::BuildHasher;
+use std::iter::Peekable;
+use std::ops::Bound;
 
 use super::report::{
     AmbiguousPath, ItemRuleReport, NOT_CONSUMED, NearMiss, NotConsumed, Offender, Problem,
@@ -114,14 +116,21 @@ pub fn verify_item_rules<'a, L: LinkLookup + ?Sized>(
     let entries: Vec<(&'a str, &'a DigestSet)> =
         source.iter().map(|(p, d)| (p.as_str(), d)).collect();
     let mut ctx = Ctx {
-        item,
         kind,
         rules,
         own,
-        links,
         entries,
         counterpart: None,
+        prepared: Vec::new(),
     };
+    // Resolve every MATCH rule's prefixes and destination once.
+    ctx.prepared = rules
+        .iter()
+        .map(|rule| match rule.kind() {
+            RuleKind::Match(m) => Some(PreparedMatch::new(m, item, own, links)),
+            _ => None,
+        })
+        .collect();
     let n = ctx.entries.len();
     // Indices into `entries`, in path order.
     let mut queue: Vec<usize> = (0..n).collect();
@@ -181,6 +190,12 @@ pub fn verify_item_rules<'a, L: LinkLookup + ?Sized>(
                     .filter(|&i| p.matches(ctx.path(i)))
                     .collect();
                 if !matched.is_empty() {
+                    let explain_modify = rules[..index]
+                        .iter()
+                        .any(|r| matches!(r.kind(), RuleKind::Modify(_)));
+                    if explain_modify {
+                        ctx.ensure_counterpart();
+                    }
                     let artifacts = matched
                         .iter()
                         .map(|&i| ctx.offender(i, index, &mut buf))
@@ -211,12 +226,15 @@ pub fn verify_item_rules<'a, L: LinkLookup + ?Sized>(
                 }
             }
             RuleKind::Match(m) => {
-                let prepared = ctx.prepare_match(m);
+                let Some(Some(prepared)) = ctx.prepared.get(index) else {
+                    continue;
+                };
+                let mut cursor = DestCursor::new(prepared.dest);
                 let mut ambiguous = Vec::new();
                 let scope = prepared.source_prefix.as_deref().unwrap_or("");
                 for &i in ctx.candidates(&queue, &m.pattern, scope) {
                     let (path, digests) = ctx.entries[i];
-                    match prepared.check(path, digests, &mut buf) {
+                    match prepared.check(path, digests, &mut buf, &mut cursor) {
                         Check::Consumed => consumed.push(i),
                         Check::Ambiguous(looked_up) => {
                             ambiguous.push(AmbiguousPath {
@@ -250,7 +268,7 @@ pub fn verify_item_rules<'a, L: LinkLookup + ?Sized>(
 }
 
 /// What a MATCH rule makes of one queued artifact.
-pub(super) enum Check<'a, 'b> {
+enum Check<'a, 'b> {
     /// The pattern does not apply to the path (or the prefix does not).
     NotCandidate,
     /// The counterpart exists with identical digests: consumed.
@@ -267,11 +285,66 @@ pub(super) enum Check<'a, 'b> {
     Ambiguous(Cow<'b, str>),
 }
 
+/// Looks up destination paths that mostly arrive in sorted order: walks a
+/// range iterator forward for a few steps, and only searches the tree
+/// again when a key jumps far ahead or goes backwards.
+struct DestCursor<'a> {
+    map: Option<&'a Artifacts>,
+    iter: Option<Peekable<btree_map::Range<'a, String, DigestSet>>>,
+    /// The last key looked up: every entry before `iter` is smaller.
+    last: String,
+}
+
+impl<'a> DestCursor<'a> {
+    /// How far to walk before searching the tree instead.
+    const WALK: usize = 8;
+
+    fn new(map: Option<&'a Artifacts>) -> Self {
+        Self {
+            map,
+            iter: None,
+            last: String::new(),
+        }
+    }
+
+    fn get(&mut self, key: &str) -> Option<&'a DigestSet> {
+        let map = self.map?;
+        let mut found = false;
+        if let Some(iter) = self.iter.as_mut().filter(|_| key >= self.last.as_str()) {
+            for _ in 0..Self::WALK {
+                match iter.peek() {
+                    Some((k, _)) if k.as_str() < key => {
+                        iter.next();
+                    }
+                    _ => {
+                        found = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if !found {
+            self.iter = Some(
+                map.range::<str, _>((Bound::Included(key), Bound::Unbounded))
+                    .peekable(),
+            );
+        }
+        self.last.clear();
+        self.last.push_str(key);
+        match self.iter.as_mut()?.peek() {
+            Some((k, d)) if k.as_str() == key => Some(*d),
+            _ => None,
+        }
+    }
+}
+
 /// A MATCH rule with its prefixes normalised and its destination resolved.
-pub(super) struct PreparedMatch<'a, 'r> {
-    rule: &'r MatchRule,
+struct PreparedMatch<'a> {
+    rule: &'a MatchRule,
     /// `os.path.join(source_prefix, "")` with `\` turned into `/`.
     source_prefix: Option<String>,
+    /// The destination link's materials or products; `None` when the step
+    /// has no link.
     dest: Option<&'a Artifacts>,
 }
 
@@ -292,13 +365,38 @@ fn join_into<'b>(buf: &'b mut String, prefix: &str, tail: &str) -> &'b str {
     buf
 }
 
-impl<'a> PreparedMatch<'a, '_> {
+impl<'a> PreparedMatch<'a> {
+    fn new<L: LinkLookup + ?Sized>(
+        rule: &'a MatchRule,
+        item: &str,
+        own: ItemArtifacts<'a>,
+        links: &'a L,
+    ) -> Self {
+        let source_prefix = rule.source_prefix.as_deref().map(|p| {
+            let mut s = String::new();
+            join_into(&mut s, p, "");
+            s
+        });
+        let dest_link = match links.item_artifacts(&rule.dest_step) {
+            Some(found) => Some(found),
+            None if rule.dest_step == item => Some(own),
+            None => None,
+        };
+        let dest = dest_link.map(|l| l.get(rule.dest_type));
+        Self {
+            rule,
+            source_prefix,
+            dest,
+        }
+    }
+
     /// Evaluates the rule for one queued artifact.
-    pub(super) fn check<'b>(
+    fn check<'b>(
         &self,
         path: &'b str,
         digests: &DigestSet,
         buf: &'b mut String,
+        cursor: &mut DestCursor<'a>,
     ) -> Check<'a, 'b> {
         let m = match &self.source_prefix {
             Some(prefix) => match path.strip_prefix(prefix.as_str()) {
@@ -314,14 +412,14 @@ impl<'a> PreparedMatch<'a, '_> {
             let prefix = self.rule.source_prefix.as_deref().unwrap_or("");
             return Check::Ambiguous(Cow::Owned(join_into(buf, prefix, m).to_owned()));
         }
-        let Some(dest) = self.dest else {
+        if self.dest.is_none() {
             return Check::NoLink;
-        };
+        }
         let key: &'b str = match &self.rule.dest_prefix {
             Some(prefix) => join_into(buf, prefix, m),
             None => m,
         };
-        match dest.get(key) {
+        match cursor.get(key) {
             None => Check::NotFound(Cow::Borrowed(key)),
             Some(there) if there == digests => Check::Consumed,
             Some(there) => Check::Differs(Cow::Borrowed(key), there),
@@ -329,20 +427,20 @@ impl<'a> PreparedMatch<'a, '_> {
     }
 }
 
-struct Ctx<'a, L: ?Sized> {
-    item: &'a str,
+struct Ctx<'a> {
     kind: ArtifactKind,
     rules: &'a [ArtifactRule],
     own: ItemArtifacts<'a>,
-    links: &'a L,
     /// The queue's artifacts (the item's materials or products), sorted.
     entries: Vec<(&'a str, &'a DigestSet)>,
     /// For each entry, the same path's digests on the other side (products
     /// for a materials queue and vice versa); computed on first use.
     counterpart: Option<Vec<Option<&'a DigestSet>>>,
+    /// For each rule, its prepared form if it is a MATCH rule.
+    prepared: Vec<Option<PreparedMatch<'a>>>,
 }
 
-impl<'a, L: LinkLookup + ?Sized> Ctx<'a, L> {
+impl<'a> Ctx<'a> {
     fn path(&self, i: usize) -> &'a str {
         self.entries[i].0
     }
@@ -397,34 +495,12 @@ impl<'a, L: LinkLookup + ?Sized> Ctx<'a, L> {
         rest.get(..len).unwrap_or_default()
     }
 
-    fn prepare_match<'r>(&self, rule: &'r MatchRule) -> PreparedMatch<'a, 'r> {
-        let source_prefix = rule.source_prefix.as_deref().map(|p| {
-            let mut s = String::new();
-            join_into(&mut s, p, "");
-            s
-        });
-        let links: &'a L = self.links;
-        let dest_link = match links.item_artifacts(&rule.dest_step) {
-            Some(found) => Some(found),
-            None if rule.dest_step == self.item => Some(self.own),
-            None => None,
-        };
-        let dest = dest_link.map(|l| l.get(rule.dest_type));
-        PreparedMatch {
-            rule,
-            source_prefix,
-            dest,
-        }
-    }
-
     /// Describes an artifact that a failing rule found in the queue, with
     /// every earlier rule that looked at it and did not consume it.
-    fn offender(&mut self, i: usize, upto: usize, buf: &mut String) -> Offender<'a> {
-        self.ensure_counterpart();
+    fn offender(&self, i: usize, upto: usize, buf: &mut String) -> Offender<'a> {
         let (path, digests) = self.entries[i];
         let mut not_consumed = Vec::new();
-        let rules = self.rules;
-        for (index, rule) in rules.iter().enumerate().take(upto) {
+        for (index, rule) in self.rules.iter().enumerate().take(upto) {
             let reason = match rule.kind() {
                 RuleKind::Create(p) if p.matches(path) => Some(NotConsumed::AlsoInMaterials),
                 RuleKind::Delete(p) if p.matches(path) => Some(NotConsumed::StillInProducts),
@@ -433,31 +509,18 @@ impl<'a, L: LinkLookup + ?Sized> Ctx<'a, L> {
                     Some(other) if other == digests => Some(NotConsumed::Unchanged),
                     Some(_) => None,
                 },
-                RuleKind::Match(m) => {
-                    let prepared = self.prepare_match(m);
-                    let step = m.dest_step.as_str();
-                    let dest_type = m.dest_type;
-                    let renamed = |key: Cow<'_, str>| (key != path).then(|| key.into_owned());
-                    match prepared.check(path, digests, buf) {
-                        Check::NotCandidate | Check::Consumed => None,
-                        Check::NoLink => Some(NotConsumed::NoLinkForStep { step }),
-                        Check::NotFound(key) => Some(NotConsumed::NotFound {
-                            step,
-                            dest_type,
-                            dest_path: renamed(key),
-                        }),
-                        Check::Differs(key, there) => Some(NotConsumed::DigestsDiffer {
-                            step,
-                            dest_type,
-                            dest_path: renamed(key),
-                            here: digests,
-                            there,
-                        }),
-                        Check::Ambiguous(looked_up) => Some(NotConsumed::AmbiguousPath {
-                            looked_up: looked_up.into_owned(),
-                        }),
+                RuleKind::Match(m) => match self.prepared.get(index) {
+                    Some(Some(prepared)) => {
+                        let mut cursor = DestCursor::new(prepared.dest);
+                        match_reason(
+                            m,
+                            prepared.check(path, digests, buf, &mut cursor),
+                            path,
+                            digests,
+                        )
                     }
-                }
+                    _ => None,
+                },
                 _ => None,
             };
             if let Some(reason) = reason {
@@ -473,5 +536,85 @@ impl<'a, L: LinkLookup + ?Sized> Ctx<'a, L> {
             digests,
             not_consumed,
         }
+    }
+}
+
+/// Turns a MATCH check of an artifact that stayed queued into a reason.
+fn match_reason<'a>(
+    m: &'a MatchRule,
+    check: Check<'a, '_>,
+    path: &str,
+    here: &'a DigestSet,
+) -> Option<NotConsumed<'a>> {
+    let step = m.dest_step.as_str();
+    let dest_type = m.dest_type;
+    let renamed = |key: Cow<'_, str>| (key != path).then(|| key.into_owned());
+    match check {
+        Check::NotCandidate | Check::Consumed => None,
+        Check::NoLink => Some(NotConsumed::NoLinkForStep { step }),
+        Check::NotFound(key) => Some(NotConsumed::NotFound {
+            step,
+            dest_type,
+            dest_path: renamed(key),
+        }),
+        Check::Differs(key, there) => Some(NotConsumed::DigestsDiffer {
+            step,
+            dest_type,
+            dest_path: renamed(key),
+            here,
+            there,
+        }),
+        Check::Ambiguous(looked_up) => Some(NotConsumed::AmbiguousPath {
+            looked_up: looked_up.into_owned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DestCursor, join_into};
+    use crate::model::artifact::{Artifacts, DigestSet};
+
+    #[test]
+    fn join_is_python_os_path_join_with_slashes() {
+        let mut buf = String::new();
+        assert_eq!(join_into(&mut buf, "sub", ""), "sub/");
+        assert_eq!(join_into(&mut buf, "sub/", ""), "sub/");
+        assert_eq!(join_into(&mut buf, "sub", "x"), "sub/x");
+        assert_eq!(join_into(&mut buf, "sub/", "x"), "sub/x");
+        assert_eq!(join_into(&mut buf, "sub", "/x"), "/x");
+        assert_eq!(join_into(&mut buf, "a\\b", "c\\d"), "a/b/c/d");
+        assert_eq!(join_into(&mut buf, "a\\", "c"), "a//c");
+    }
+
+    /// The cursor answers like `BTreeMap::get` for keys in any order.
+    #[test]
+    fn cursor_agrees_with_get() {
+        let map: Artifacts = (0..200)
+            .filter(|i| i % 3 != 0)
+            .map(|i| (format!("k{i:03}"), DigestSet::new()))
+            .collect();
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        for run in 0..50 {
+            let mut cursor = DestCursor::new(Some(&map));
+            let mut key = 0usize;
+            for _ in 0..300 {
+                // Mostly small steps forward, sometimes jumps either way.
+                key = match next() % 10 {
+                    0 => next() % 210,
+                    1 if run % 2 == 0 => key.saturating_sub(next() % 5),
+                    _ => key + next() % 3,
+                };
+                let k = format!("k{key:03}");
+                assert_eq!(cursor.get(&k).is_some(), map.contains_key(&k), "{k}");
+            }
+        }
+        assert!(DestCursor::new(None).get("k001").is_none());
     }
 }

@@ -1,0 +1,3 @@
+//! The integration tests of the `intoto` crate (one binary, one module per area).
+
+mod rules;
