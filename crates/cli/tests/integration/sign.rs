@@ -245,3 +245,23 @@ fn usage_and_load_errors() {
     let out = expect_code(c, dir, 1);
     assert!(stderr(&out).contains("Signature verification failed: No signature found for key"));
 }
+
+/// Members added to `signed` after signing are covered by the signature
+/// check here; the reference drops them before checking and passes.
+#[test]
+fn members_added_after_signing_fail_verification() {
+    let tmp = TempDir::new("sign-extra");
+    intoto_testkit::copy_tree(&ref_samples(), tmp.path());
+    let dir = tmp.path();
+    tamper(
+        &dir.join("build.a8007901.link"),
+        "\"_type\": \"link\",",
+        "\"_type\": \"link\",\n  \"extra_products\": {\"evil\": {\"sha256\": \"00\"}},",
+    );
+    let mut c = ours("in-toto-sign");
+    c.args(["-f", "build.a8007901.link", "-k", "func.pub", "--verify"]);
+    expect_code(c, dir, 1);
+    let mut c = theirs("in-toto-sign");
+    c.args(["-f", "build.a8007901.link", "-k", "func.pub", "--verify"]);
+    expect_code(c, dir, 0);
+}

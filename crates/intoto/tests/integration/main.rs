@@ -1,3 +1,5 @@
 //! The integration tests of the `intoto` crate (one binary, one module per area).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod layout_api;
 mod rules;
