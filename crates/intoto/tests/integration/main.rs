@@ -4,3 +4,7 @@
 mod layout_api;
 mod record;
 mod rules;
+mod verify_reference;
+mod verify_report;
+mod verify_security;
+mod verify_support;
