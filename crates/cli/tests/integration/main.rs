@@ -11,3 +11,5 @@
 mod keys;
 mod sign;
 mod util;
+mod verify;
+mod verify_interop;
