@@ -881,11 +881,11 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let q = pyrepr::str_repr;
         match &self.kind {
-            FailureKind::LayoutUnreadable { path, error } => {
-                write!(f, "cannot read the layout {}: {error}", path.display())
+            FailureKind::LayoutUnreadable { error, .. } => {
+                write!(f, "cannot read the layout: {error}")
             }
-            FailureKind::KeyUnreadable { path, error } => {
-                write!(f, "cannot read the key {}: {error}", path.display())
+            FailureKind::KeyUnreadable { error, .. } => {
+                write!(f, "cannot read a verification key: {error}")
             }
             FailureKind::NoKeys => f.write_str("no verification key was given"),
             FailureKind::LayoutSignature {
