@@ -12,4 +12,5 @@ mod keys;
 mod sign;
 mod util;
 mod verify;
+mod verify_differential;
 mod verify_interop;

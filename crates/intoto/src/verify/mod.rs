@@ -381,6 +381,20 @@ impl<'o, 'a> Verifier<'o, 'a> {
 
     /// The pipeline. Reads like the reference's `in_toto_verify`.
     fn run(&mut self, metadata: &Metadata, keys: &[PublicKey]) {
+        if let Err(e) = dsse_keyids(metadata) {
+            // The reference cannot even load such an envelope.
+            self.begin(Stage::LayoutSignatures);
+            self.fail(
+                Stage::LayoutSignatures,
+                FailureKind::LayoutPayload {
+                    error: e.to_string(),
+                },
+                "KeyError",
+                "'keyid'",
+            );
+            self.stage_done(Stage::LayoutSignatures, StageStatus::Failed, None);
+            return;
+        }
         let Some(signed) = self.layout_signatures(metadata, keys) else {
             return;
         };
@@ -639,14 +653,24 @@ impl<'o, 'a> Verifier<'o, 'a> {
             let mut found = 0;
             for keyid in &authorized {
                 let file = self.opts.link_dir.join(Link::file_name(&step.name, keyid));
-                let (metadata, status, detail) = match crate::metadata_io::load_metadata(&file) {
+                let loaded = crate::metadata_io::load_metadata(&file)
+                    .map_err(|e| {
+                        let (kind, msg) = python_error(&e);
+                        (e, kind, msg)
+                    })
+                    .and_then(|md| {
+                        load_time_checks(&md).map_err(|(kind, msg, e)| {
+                            (crate::metadata_io::with_path(&file)(e), kind, msg)
+                        })?;
+                        Ok(md)
+                    });
+                let (metadata, status, detail) = match loaded {
                     Ok(md) => {
                         found += 1;
                         (Some(md), LinkStatus::Verified, None)
                     }
-                    Err(e) if is_missing(&e) => (None, LinkStatus::Missing, None),
-                    Err(e) => {
-                        let (kind, msg) = python_error(&e);
+                    Err((e, _, _)) if is_missing(&e) => (None, LinkStatus::Missing, None),
+                    Err((e, kind, msg)) => {
                         self.fail(
                             Stage::ReadLinks,
                             FailureKind::LinkUnreadable {
@@ -746,7 +770,12 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     continue;
                 };
                 match verify_signature(md, key) {
-                    Err(TrustError::Payload(e)) => {
+                    Err(TrustError::Payload(e) | TrustError::Signature { error: e, .. })
+                        if !matches!(
+                            *e,
+                            MetadataError::NoSignature(_) | MetadataError::BadSignature(_)
+                        ) =>
+                    {
                         let (kind, msg) = (metadata_error_kind(&e), e.to_string());
                         self.fail(
                             Stage::LinkSignatures,
@@ -1273,6 +1302,30 @@ fn artifact_differences(reference: &Link, other: &Link) -> Vec<ArtifactDifferenc
         }
     }
     out
+}
+
+/// What the reference checks when it loads a link file, before any
+/// signature: a Metablock's payload must be a valid link or layout, and
+/// every DSSE signature must name its key. (Loading fails otherwise, and so
+/// does verification, even when the file would have been skipped later.)
+fn load_time_checks(md: &Metadata) -> Result<(), (&'static str, String, MetadataError)> {
+    dsse_keyids(md).map_err(|e| ("KeyError", "'keyid'".to_owned(), e))?;
+    if let Metadata::Metablock(_) = md {
+        md.payload()
+            .map_err(|e| (metadata_error_kind(&e), e.to_string(), e))?;
+    }
+    Ok(())
+}
+
+/// Every signature of a DSSE envelope must carry a key id (the reference's
+/// envelope cannot be loaded otherwise).
+fn dsse_keyids(md: &Metadata) -> Result<(), MetadataError> {
+    match md {
+        Metadata::Dsse(e) if e.signatures.iter().any(|s| s.keyid.is_none()) => Err(
+            MetadataError::NotMetadata("a DSSE signature has no 'keyid'".to_owned()),
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// Whether a load error means "there is no such file" (skipped silently,

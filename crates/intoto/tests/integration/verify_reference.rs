@@ -716,3 +716,70 @@ fn containers_mix() {
         assert_pass(&d.env.verify_with(&md, &[public(&d.owner)], &untar()));
     }
 }
+
+/// What the reference refuses when it loads a link file, before any
+/// signature is checked, fails verification here too, even for a file that
+/// would then be skipped: a Metablock whose payload is not a valid link, a
+/// DSSE signature without a key id, and a body that cannot be
+/// canonicalised. A well-formed but unsigned file is merely skipped.
+#[test]
+fn load_time_failures_of_the_reference() {
+    type Forge = fn(&PrivateKey) -> Metadata;
+    let cases: Vec<(&str, Forge, bool)> = vec![
+        (
+            "unsigned, well-formed",
+            |_| Metadata::new_metablock(&Payload::Link(Link::new("s"))),
+            true,
+        ),
+        (
+            "materials is a list",
+            |_| {
+                Metadata::Metablock(intoto::model::Metablock {
+                    signed: intoto_cjson::from_slice(
+                        br#"{"_type": "link", "name": "s", "materials": []}"#,
+                    )
+                    .unwrap(),
+                    signatures: Vec::new(),
+                })
+            },
+            false,
+        ),
+        (
+            "DSSE signature without a key id",
+            |k| {
+                let Metadata::Dsse(mut e) = signed(Payload::Link(Link::new("s")), &[k], true)
+                else {
+                    unreachable!()
+                };
+                e.signatures[0].keyid = None;
+                Metadata::Dsse(e)
+            },
+            false,
+        ),
+        (
+            "a float in the signed body",
+            |k| {
+                let mut md = Metadata::Metablock(intoto::model::Metablock {
+                    signed: intoto_cjson::from_slice(
+                        br#"{"_type": "link", "name": "s", "environment": {"x": 1.5}}"#,
+                    )
+                    .unwrap(),
+                    signatures: Vec::new(),
+                });
+                add_signature_as(&mut md, k, k.public_key().keyid().as_str());
+                md
+            },
+            false,
+        ),
+    ];
+    for (name, forge, pass) in cases {
+        let env = Env::new("load-time");
+        let (owner, alice, bob) = (key(), key(), key());
+        let mut l = layout();
+        step(&mut l, "s", &[&alice, &bob], &[], &[]);
+        env.put_link(&Link::new("s"), &alice);
+        env.put_as("s", public(&bob).keyid().as_str(), &forge(&bob));
+        let r = env.verify(&signed_layout(&l, &[&owner]), &[public(&owner)]);
+        assert_eq!(r.passed(), pass, "{name}: {r}");
+    }
+}
