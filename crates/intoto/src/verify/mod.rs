@@ -653,24 +653,19 @@ impl<'o, 'a> Verifier<'o, 'a> {
             let mut found = 0;
             for keyid in &authorized {
                 let file = self.opts.link_dir.join(Link::file_name(&step.name, keyid));
-                let loaded = crate::metadata_io::load_metadata(&file)
-                    .map_err(|e| {
-                        let (kind, msg) = python_error(&e);
-                        (e, kind, msg)
-                    })
-                    .and_then(|md| {
-                        load_time_checks(&md).map_err(|(kind, msg, e)| {
-                            (crate::metadata_io::with_path(&file)(e), kind, msg)
-                        })?;
-                        Ok(md)
-                    });
+                let loaded = load_link(&file);
                 let (metadata, status, detail) = match loaded {
                     Ok(md) => {
                         found += 1;
                         (Some(md), LinkStatus::Verified, None)
                     }
-                    Err((e, _, _)) if is_missing(&e) => (None, LinkStatus::Missing, None),
-                    Err((e, kind, msg)) => {
+                    Err(f) if is_missing(&f.error) => (None, LinkStatus::Missing, None),
+                    Err(f) => {
+                        let LoadFailure {
+                            error: e,
+                            kind,
+                            message: msg,
+                        } = *f;
                         self.fail(
                             Stage::ReadLinks,
                             FailureKind::LinkUnreadable {
@@ -1304,17 +1299,43 @@ fn artifact_differences(reference: &Link, other: &Link) -> Vec<ArtifactDifferenc
     out
 }
 
-/// What the reference checks when it loads a link file, before any
-/// signature: a Metablock's payload must be a valid link or layout, and
-/// every DSSE signature must name its key. (Loading fails otherwise, and so
-/// does verification, even when the file would have been skipped later.)
-fn load_time_checks(md: &Metadata) -> Result<(), (&'static str, String, MetadataError)> {
-    dsse_keyids(md).map_err(|e| ("KeyError", "'keyid'".to_owned(), e))?;
-    if let Metadata::Metablock(_) = md {
-        md.payload()
-            .map_err(|e| (metadata_error_kind(&e), e.to_string(), e))?;
+/// Loads a link file with the checks the reference makes when it loads
+/// one, before any signature: a Metablock's payload must be a valid link or
+/// layout, and every DSSE signature must name its key. (Loading fails
+/// otherwise, and so does verification, even when the file would have been
+/// skipped later.)
+fn load_link(file: &Path) -> Result<Metadata, Box<LoadFailure>> {
+    let md = crate::metadata_io::load_metadata(file).map_err(|error| {
+        let (kind, message) = python_error(&error);
+        Box::new(LoadFailure {
+            error,
+            kind,
+            message,
+        })
+    })?;
+    let fail = |kind: &'static str, message: String, e: MetadataError| {
+        Box::new(LoadFailure {
+            error: crate::metadata_io::with_path(file)(e),
+            kind,
+            message,
+        })
+    };
+    if let Err(e) = dsse_keyids(&md) {
+        return Err(fail("KeyError", "'keyid'".to_owned(), e));
     }
-    Ok(())
+    if let Metadata::Metablock(_) = md
+        && let Err(e) = md.payload()
+    {
+        return Err(fail(metadata_error_kind(&e), e.to_string(), e));
+    }
+    Ok(md)
+}
+
+/// A link file that cannot be used, with the reference's exception for it.
+struct LoadFailure {
+    error: Error,
+    kind: &'static str,
+    message: String,
 }
 
 /// Every signature of a DSSE envelope must carry a key id (the reference's
