@@ -43,6 +43,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use intoto_crypto::PublicKey;
+use rayon::prelude::*;
 
 pub use self::json::REPORT_FORMAT_VERSION;
 pub use self::params::{ParamError, Parameters, substitute_parameters};
@@ -274,6 +275,8 @@ struct Entry {
     keyid: String,
     file: PathBuf,
     metadata: Option<Metadata>,
+    /// A Metablock's payload, read (unverified) when the file was loaded.
+    parsed: Option<Payload>,
     /// The verified payload, before sublayouts are resolved.
     verified: Option<Verified<Payload>>,
     /// The link the later stages use (a sublayout's summary link).
@@ -289,6 +292,12 @@ impl Entry {
 
 /// The links of every step, parallel to `report.steps`.
 type Chain = Vec<Vec<Entry>>;
+
+/// The outcome of checking one link file's signature.
+type SignatureCheck = Result<Verified<Payload>, TrustError>;
+
+/// The one link per step the rules use, with the file it came from.
+type StepLinks<'c> = BTreeMap<String, (&'c Link, &'c Path)>;
 
 struct Verifier<'o, 'a> {
     opts: &'o VerifyOptions<'a>,
@@ -641,25 +650,49 @@ impl<'o, 'a> Verifier<'o, 'a> {
     fn read_links(&mut self, layout: &Layout) -> Chain {
         let start = self.begin(Stage::ReadLinks);
         let mut chain = Vec::with_capacity(layout.steps.len());
-        for step in &layout.steps {
-            let mut authorized: Vec<String> = Vec::new();
-            for k in &step.pubkeys {
-                if !authorized.contains(k) {
-                    authorized.push(k.clone());
+        let authorized: Vec<Vec<String>> = layout
+            .steps
+            .iter()
+            .map(|step| {
+                let mut ids: Vec<String> = Vec::new();
+                for k in &step.pubkeys {
+                    if !ids.contains(k) {
+                        ids.push(k.clone());
+                    }
                 }
-            }
+                ids
+            })
+            .collect();
+        // Read (and parse) every file at once, on all cores; report in order.
+        let files: Vec<PathBuf> = layout
+            .steps
+            .iter()
+            .zip(&authorized)
+            .flat_map(|(step, ids)| {
+                ids.iter()
+                    .map(|k| self.opts.link_dir.join(Link::file_name(&step.name, k)))
+            })
+            .collect();
+        let mut loaded_files = files
+            .par_iter()
+            .map(|f| load_link(f))
+            .collect::<Vec<_>>()
+            .into_iter();
+        for (step, authorized) in layout.steps.iter().zip(authorized) {
             let mut entries = Vec::new();
             let mut checks = Vec::new();
             let mut found = 0;
             for keyid in &authorized {
                 let file = self.opts.link_dir.join(Link::file_name(&step.name, keyid));
-                let loaded = load_link(&file);
-                let (metadata, status, detail) = match loaded {
-                    Ok(md) => {
+                let Some(loaded) = loaded_files.next() else {
+                    break;
+                };
+                let (metadata, parsed, status, detail) = match loaded {
+                    Ok((md, parsed)) => {
                         found += 1;
-                        (Some(md), LinkStatus::Verified, None)
+                        (Some(md), parsed, LinkStatus::Verified, None)
                     }
-                    Err(f) if is_missing(&f.error) => (None, LinkStatus::Missing, None),
+                    Err(f) if is_missing(&f.error) => (None, None, LinkStatus::Missing, None),
                     Err(f) => {
                         let LoadFailure {
                             error: e,
@@ -677,17 +710,18 @@ impl<'o, 'a> Verifier<'o, 'a> {
                             kind,
                             msg,
                         );
-                        (None, LinkStatus::Unreadable, Some(e.to_string()))
+                        (None, None, LinkStatus::Unreadable, Some(e.to_string()))
                     }
                 };
-                let payload =
-                    metadata
-                        .as_ref()
-                        .and_then(|m| m.payload_kind().ok())
-                        .map(|k| match k.as_str() {
-                            "layout" => "layout",
-                            _ => "link",
-                        });
+                let payload = match (&parsed, &metadata) {
+                    (Some(Payload::Layout(_)), _) => Some("layout"),
+                    (Some(_), _) => Some("link"),
+                    (None, Some(m)) => m.payload_kind().ok().map(|k| match k.as_str() {
+                        "layout" => "layout",
+                        _ => "link",
+                    }),
+                    (None, None) => None,
+                };
                 checks.push(LinkCheck {
                     keyid: keyid.clone(),
                     file: file.clone(),
@@ -701,6 +735,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     keyid: keyid.clone(),
                     file,
                     metadata,
+                    parsed,
                     verified: None,
                     link: None,
                 });
@@ -742,29 +777,51 @@ impl<'o, 'a> Verifier<'o, 'a> {
     /// and normalised artifact names (stricter than the reference).
     fn link_signatures(&mut self, layout: &Layout, chain: &mut Chain) {
         let start = self.begin(Stage::LinkSignatures);
+        // Check every signature at once, on all cores; report in order.
+        let mut results: Vec<Vec<Option<SignatureCheck>>> = chain
+            .par_iter_mut()
+            .map(|entries| {
+                entries
+                    .par_iter_mut()
+                    .map(|e| {
+                        let md = e.metadata.as_ref()?;
+                        let key = layout.keys.get(&e.keyid)?;
+                        let result = trust::verify_signature_parsed(md, e.parsed.take(), key);
+                        if !matches!(&result, Ok(v) if matches!(v.get(), Payload::Layout(_))) {
+                            // Only sublayouts need their container later.
+                            e.metadata = None;
+                        }
+                        Some(result)
+                    })
+                    .collect()
+            })
+            .collect();
         for (si, step) in layout.steps.iter().enumerate() {
-            let Some(entries) = chain.get_mut(si) else {
+            let (Some(entries), Some(results)) = (chain.get_mut(si), results.get_mut(si)) else {
                 continue;
             };
             let mut accepted: Vec<(usize, &PublicKey)> = Vec::new();
             for (ei, entry) in entries.iter_mut().enumerate() {
-                let Some(md) = &entry.metadata else {
+                let Some(result) = results.get_mut(ei).and_then(Option::take) else {
+                    if self.report.steps[si].links[ei].status == LinkStatus::Verified {
+                        // Loaded, but the layout has no key for it.
+                        self.opts.log.info(&format!(
+                            "Skipping link. Keyid '{}' is not authorized to sign links for step '{}'",
+                            entry.keyid, step.name
+                        ));
+                        self.set_link(
+                            si,
+                            ei,
+                            LinkStatus::NotAuthorized,
+                            "the layout has no key with this key id",
+                        );
+                    }
                     continue;
                 };
                 let Some(key) = layout.keys.get(&entry.keyid) else {
-                    self.opts.log.info(&format!(
-                        "Skipping link. Keyid '{}' is not authorized to sign links for step '{}'",
-                        entry.keyid, step.name
-                    ));
-                    self.set_link(
-                        si,
-                        ei,
-                        LinkStatus::NotAuthorized,
-                        "the layout has no key with this key id",
-                    );
                     continue;
                 };
-                match verify_signature(md, key) {
+                match result {
                     Err(TrustError::Payload(e) | TrustError::Signature { error: e, .. })
                         if !matches!(
                             *e,
@@ -1098,7 +1155,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
     }
 
     /// Stage 10: one link per step, the first usable one in `pubkeys` order.
-    fn reduce(&mut self, chain: &Chain) -> BTreeMap<String, (Link, Option<PathBuf>)> {
+    fn reduce<'c>(&mut self, chain: &'c Chain) -> StepLinks<'c> {
         let mut out = BTreeMap::new();
         for (si, entries) in chain.iter().enumerate() {
             let Some(step) = self.report.steps.get_mut(si) else {
@@ -1108,20 +1165,16 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 && let Some(link) = &entry.link
             {
                 step.link_used = Some(entry.file.clone());
-                out.insert(step.name.clone(), (link.clone(), Some(entry.file.clone())));
+                out.insert(step.name.clone(), (link, entry.file.as_path()));
             }
         }
         out
     }
 
     /// Stage 11: every step's artifact rules, against the step links only.
-    fn step_rules(&mut self, layout: &Layout, links: &BTreeMap<String, (Link, Option<PathBuf>)>) {
+    fn step_rules(&mut self, layout: &Layout, links: &StepLinks<'_>) {
         let start = self.begin(Stage::StepRules);
-        let lookup = rules::Lookup::new(
-            links
-                .iter()
-                .map(|(n, (l, f))| (n.as_str(), l, f.as_deref())),
-        );
+        let lookup = rules::Lookup::new(links.iter().map(|(n, (l, f))| (n.as_str(), *l, Some(*f))));
         for (si, step) in layout.steps.iter().enumerate() {
             let Some((link, file)) = links.get(&step.name) else {
                 continue;
@@ -1131,7 +1184,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 materials_rules: &step.expected_materials,
                 products_rules: &step.expected_products,
                 link,
-                file: file.as_deref(),
+                file: Some(*file),
             };
             let (reports, failures) = rules::evaluate(&item, &lookup, self.opts.log);
             if let Some(s) = self.report.steps.get_mut(si) {
@@ -1209,7 +1262,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
     fn inspection_rules(
         &mut self,
         layout: &Layout,
-        step_links: &BTreeMap<String, (Link, Option<PathBuf>)>,
+        step_links: &StepLinks<'_>,
         inspection_links: &BTreeMap<String, Link>,
     ) {
         if layout.inspect.is_empty() {
@@ -1225,7 +1278,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
         let lookup = rules::Lookup::new(
             step_links
                 .iter()
-                .map(|(n, (l, f))| (n.as_str(), l, f.as_deref()))
+                .map(|(n, (l, f))| (n.as_str(), *l, Some(*f)))
                 .chain(inspection_links.iter().map(|(n, l)| (n.as_str(), l, None))),
         );
         for (index, insp) in layout.inspect.iter().enumerate() {
@@ -1248,7 +1301,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
 
     /// Stage 14: the link summarising the chain: the first step's materials
     /// and the last step's products, command and byproducts.
-    fn summary_link(&mut self, layout: &Layout, links: &BTreeMap<String, (Link, Option<PathBuf>)>) {
+    fn summary_link(&mut self, layout: &Layout, links: &StepLinks<'_>) {
         let name = self.report.step_name.clone();
         let (Some(first), Some(last)) = (layout.steps.first(), layout.steps.last()) else {
             self.report.summary_link = Some(Link::new(name));
@@ -1304,7 +1357,7 @@ fn artifact_differences(reference: &Link, other: &Link) -> Vec<ArtifactDifferenc
 /// layout, and every DSSE signature must name its key. (Loading fails
 /// otherwise, and so does verification, even when the file would have been
 /// skipped later.)
-fn load_link(file: &Path) -> Result<Metadata, Box<LoadFailure>> {
+fn load_link(file: &Path) -> Result<(Metadata, Option<Payload>), Box<LoadFailure>> {
     let md = crate::metadata_io::load_metadata(file).map_err(|error| {
         let (kind, message) = python_error(&error);
         Box::new(LoadFailure {
@@ -1323,12 +1376,23 @@ fn load_link(file: &Path) -> Result<Metadata, Box<LoadFailure>> {
     if let Err(e) = dsse_keyids(&md) {
         return Err(fail("KeyError", "'keyid'".to_owned(), e));
     }
-    if let Metadata::Metablock(_) = md
-        && let Err(e) = md.payload()
-    {
-        return Err(fail(metadata_error_kind(&e), e.to_string(), e));
-    }
-    Ok(md)
+    let parsed = match &md {
+        Metadata::Metablock(m) => {
+            let parsed = match m.signed.get("_type").and_then(intoto_cjson::Value::as_str) {
+                Some("layout") => Layout::from_value(&m.signed).map(Payload::Layout),
+                _ => Link::from_value(&m.signed).map(Payload::Link),
+            };
+            match parsed {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    let e = MetadataError::from(e);
+                    return Err(fail(metadata_error_kind(&e), e.to_string(), e));
+                }
+            }
+        }
+        _ => None,
+    };
+    Ok((md, parsed))
 }
 
 /// A link file that cannot be used, with the reference's exception for it.

@@ -120,6 +120,29 @@ pub fn verify_signature(
     })
 }
 
+/// Like [`verify_signature`], with the payload already read from this very
+/// `metadata` (so that a large link is not read twice). The caller must
+/// pass the payload of `metadata` itself, or `None` to read it here.
+pub(crate) fn verify_signature_parsed(
+    metadata: &Metadata,
+    parsed: Option<Payload>,
+    key: &PublicKey,
+) -> Result<Verified<Payload>, TrustError> {
+    let Some(value) = parsed else {
+        return verify_signature(metadata, key);
+    };
+    metadata
+        .verify_signature(key)
+        .map_err(|error| TrustError::Signature {
+            keyid: key.keyid().as_str().to_owned(),
+            error: Box::new(error),
+        })?;
+    Ok(Verified {
+        value,
+        signers: vec![key.clone()],
+    })
+}
+
 /// Checks that **every** key in `keys` signed `metadata` (what the
 /// reference demands of a root layout) and then reads the payload. Every
 /// key is tried, so the error lists each key that failed; at least one key
