@@ -48,6 +48,7 @@
 //! # }
 //! ```
 
+pub mod authoring;
 pub mod error;
 pub mod files;
 pub mod keys;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod install_links;
 mod key;
+mod layout;
 mod sign;
 mod verify;
 
@@ -14,6 +15,7 @@ pub(crate) enum Tool {
     Sign,
     Verify,
     Key,
+    Layout,
     InstallLinks,
 }
 
@@ -41,6 +43,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "Generate keys and show key ids and key dicts",
     ),
     (
+        "layout",
+        Tool::Layout,
+        "Write layouts in TOML (create), and show and lint layouts",
+    ),
+    (
         "install-links",
         Tool::InstallLinks,
         "Put the reference's tool names (in-toto-run, ...) on PATH as links to this binary",
@@ -63,6 +70,7 @@ impl Tool {
             Self::Sign => "in-toto-sign",
             Self::Verify => "in-toto-verify",
             Self::Key => "in-toto key",
+            Self::Layout => "in-toto layout",
             Self::InstallLinks => "in-toto install-links",
         }
     }
@@ -73,6 +81,7 @@ impl Tool {
             Self::Sign => sign::main(prog, args),
             Self::Verify => verify::main(prog, args),
             Self::Key => key::main(prog, args),
+            Self::Layout => layout::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),
         }
     }

@@ -8,7 +8,9 @@
     clippy::panic
 )]
 
+mod gpg;
 mod keys;
+mod layout;
 mod sign;
 mod util;
 mod verify;

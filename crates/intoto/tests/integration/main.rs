@@ -1,6 +1,7 @@
 //! The integration tests of the `intoto` crate (one binary, one module per area).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod gpg;
 mod layout_api;
 mod record;
 mod rules;
