@@ -8,11 +8,13 @@ mod install_links;
 mod key;
 mod layout;
 mod sign;
+mod verify;
 
 /// A tool of the multi-call binary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tool {
     Sign,
+    Verify,
     Key,
     Layout,
     InstallLinks,
@@ -20,7 +22,10 @@ pub(crate) enum Tool {
 }
 
 /// The reference's tools that we provide under their own names.
-const REFERENCE_TOOLS: &[(&str, Tool)] = &[("in-toto-sign", Tool::Sign)];
+const REFERENCE_TOOLS: &[(&str, Tool)] = &[
+    ("in-toto-sign", Tool::Sign),
+    ("in-toto-verify", Tool::Verify),
+];
 
 /// Our subcommands of `in-toto`.
 const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
@@ -28,6 +33,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "sign",
         Tool::Sign,
         "Sign or verify link and layout metadata (in-toto-sign)",
+    ),
+    (
+        "verify",
+        Tool::Verify,
+        "Verify a supply chain against its signed layout (in-toto-verify)",
     ),
     (
         "key",
@@ -65,6 +75,7 @@ impl Tool {
     pub(crate) fn reference_name(self) -> &'static str {
         match self {
             Self::Sign => "in-toto-sign",
+            Self::Verify => "in-toto-verify",
             Self::Key => "in-toto key",
             Self::Layout => "in-toto layout",
             Self::InstallLinks => "in-toto install-links",
@@ -76,6 +87,7 @@ impl Tool {
     pub(crate) fn main(self, prog: &str, args: Vec<OsString>) -> ExitCode {
         match self {
             Self::Sign => sign::main(prog, args),
+            Self::Verify => verify::main(prog, args),
             Self::Key => key::main(prog, args),
             Self::Layout => layout::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),

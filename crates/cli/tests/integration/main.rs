@@ -13,3 +13,6 @@ mod keys;
 mod layout;
 mod sign;
 mod util;
+mod verify;
+mod verify_differential;
+mod verify_interop;
