@@ -69,18 +69,19 @@ pub(crate) fn usage_line(cmd: &mut Command) -> String {
 
 /// A usage error found after parsing. The reference prints the usage line
 /// (`full_help == false`) or the whole help (`true`) to stdout first, then
-/// the error to stderr; exit 2.
+/// the usage line and the error to stderr; exit 2.
 pub(crate) fn post_parse_error(cmd: Command, prog: &str, full_help: bool, msg: &str) -> ExitCode {
     let mut cmd = cmd.name(prog.to_owned()).bin_name(prog.to_owned());
+    let usage = usage_line(&mut cmd);
     let text = if full_help {
         cmd.render_help().to_string()
     } else {
-        usage_line(&mut cmd)
+        usage.clone()
     };
     print!("{text}");
     let _ = std::io::stdout().flush();
-    // argparse's `parser.error` repeats the usage line on stderr.
-    eprint!("{}", usage_line(&mut cmd));
+    // argparse's `error()` repeats the usage line on stderr.
+    eprint!("{usage}");
     eprintln!("{prog}: error: {msg}");
     ExitCode::from(EXIT_USAGE)
 }
@@ -183,40 +184,37 @@ fn argparse_message(cmd: &Command, e: &clap::Error, raw: &[String]) -> String {
             format!("unrecognized arguments: {}", words.join(" "))
         }
         ErrorKind::ArgumentConflict => {
-            // clap names the first of the two, argparse the second.
             let prior = context_strings(e, ContextKind::PriorArg);
             let other = prior
                 .first()
                 .map(|a| arg_display(cmd, a))
                 .unwrap_or_default();
+            // clap names the earlier argument first; argparse the later one.
             format!("argument {other}: not allowed with argument {first}")
-        }
-        ErrorKind::InvalidValue
-            if context_strings(e, ContextKind::InvalidValue)
-                .iter()
-                .all(String::is_empty) =>
-        {
-            // A missing value.
-            let many = invalid.first().and_then(|a| {
-                let flag = a.split_whitespace().next().unwrap_or(a);
-                cmd.get_arguments().find(|x| {
-                    x.get_long().is_some_and(|l| flag == format!("--{l}"))
-                        || x.get_short().is_some_and(|s| flag == format!("-{s}"))
-                })
-            });
-            let many = many
-                .and_then(|a| a.get_num_args())
-                .is_some_and(|n| n.max_values() > 1);
-            if many {
-                format!("argument {first}: expected at least one argument")
-            } else {
-                format!("argument {first}: expected one argument")
-            }
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let value = context_strings(e, ContextKind::InvalidValue).join(" ");
             let valid = context_strings(e, ContextKind::ValidValue);
-            if valid.is_empty() {
+            if value.is_empty() && e.kind() == ErrorKind::InvalidValue {
+                // clap's "a value is required": argparse says how many it expected.
+                let many = invalid
+                    .first()
+                    .and_then(|raw| {
+                        let flag = raw.split_whitespace().next().unwrap_or(raw);
+                        cmd.get_arguments().find(|a| {
+                            a.get_long().is_some_and(|l| flag == format!("--{l}"))
+                                || a.get_short().is_some_and(|s| flag == format!("-{s}"))
+                        })
+                    })
+                    .and_then(|a| a.get_num_args())
+                    .is_some_and(|r| r.max_values() > 1);
+                let what = if many {
+                    "at least one argument"
+                } else {
+                    "one argument"
+                };
+                format!("argument {first}: expected {what}")
+            } else if valid.is_empty() {
                 format!("argument {first}: invalid value: '{value}'")
             } else {
                 let choices: Vec<String> = valid.iter().map(|v| format!("'{v}'")).collect();

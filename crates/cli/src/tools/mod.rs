@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+mod demo;
 mod install_links;
 mod key;
 mod layout;
@@ -11,6 +12,7 @@ mod mock;
 mod record;
 mod run;
 mod sign;
+mod verify;
 
 /// A tool of the multi-call binary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,9 +22,11 @@ pub(crate) enum Tool {
     Record,
     Mock,
     MatchProducts,
+    Verify,
     Key,
     Layout,
     InstallLinks,
+    Demo,
 }
 
 /// The reference's tools that we provide under their own names.
@@ -32,6 +36,7 @@ const REFERENCE_TOOLS: &[(&str, Tool)] = &[
     ("in-toto-record", Tool::Record),
     ("in-toto-mock", Tool::Mock),
     ("in-toto-match-products", Tool::MatchProducts),
+    ("in-toto-verify", Tool::Verify),
 ];
 
 /// Our subcommands of `in-toto`.
@@ -62,6 +67,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "Sign or verify link and layout metadata (in-toto-sign)",
     ),
     (
+        "verify",
+        Tool::Verify,
+        "Verify a supply chain against its signed layout (in-toto-verify)",
+    ),
+    (
         "key",
         Tool::Key,
         "Generate keys and show key ids and key dicts",
@@ -70,6 +80,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "layout",
         Tool::Layout,
         "Write layouts in TOML (create), and show and lint layouts",
+    ),
+    (
+        "demo",
+        Tool::Demo,
+        "Run a whole supply chain end to end, verify it, then show a tampering being caught",
     ),
     (
         "install-links",
@@ -96,9 +111,11 @@ impl Tool {
             Self::Record => "in-toto-record",
             Self::Mock => "in-toto-mock",
             Self::MatchProducts => "in-toto-match-products",
+            Self::Verify => "in-toto-verify",
             Self::Key => "in-toto key",
             Self::Layout => "in-toto layout",
             Self::InstallLinks => "in-toto install-links",
+            Self::Demo => "in-toto demo",
         }
     }
 
@@ -110,9 +127,11 @@ impl Tool {
             Self::Record => record::main(prog, args),
             Self::Mock => mock::main(prog, args),
             Self::MatchProducts => match_products::main(prog, args),
+            Self::Verify => verify::main(prog, args),
             Self::Key => key::main(prog, args),
             Self::Layout => layout::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),
+            Self::Demo => demo::main(prog, args),
         }
     }
 }

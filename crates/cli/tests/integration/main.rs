@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+mod gpg;
 mod keys;
 mod layout;
 mod match_products;
@@ -16,3 +17,6 @@ mod record;
 mod run;
 mod sign;
 mod util;
+mod verify;
+mod verify_differential;
+mod verify_interop;

@@ -6,6 +6,7 @@
 //! payload bytes exactly as decoded. Typed models are built only afterwards.
 
 use intoto_cjson::{Map, Style, Value, to_canonical, to_python_json};
+use intoto_crypto::gpg::{GpgError, GpgSignature, GpgSigner};
 use intoto_crypto::{PublicKey, Signer};
 use intoto_dsse::Envelope;
 
@@ -53,6 +54,20 @@ pub enum MetadataError {
     /// Producing a signature failed.
     #[error("signing failed")]
     Sign(#[source] intoto_crypto::SignatureError),
+    /// GnuPG signing failed (no gpg program, unknown key, malformed
+    /// output), or a GnuPG signature could not be checked for a reason
+    /// other than being invalid: the key (or subkey) expired or was
+    /// revoked, the key is too weak, or the signature entry is malformed.
+    #[error(transparent)]
+    Gpg(#[from] GpgError),
+    /// DSSE envelopes cannot be signed with GnuPG (the reference's message).
+    #[error("GPG Signing is not implemented")]
+    GpgDsseSigning,
+    /// A GnuPG key cannot verify a DSSE envelope (nor can the reference's).
+    #[error(
+        "GPG key '{0}' cannot verify a DSSE envelope: GPG verification of DSSE is not implemented"
+    )]
+    GpgDsseVerification(String),
 }
 
 /// The payload of in-toto metadata.
@@ -270,18 +285,70 @@ impl Metadata {
         }
     }
 
+    /// Adds a GnuPG signature made by `signer` through the `gpg` program
+    /// (the reference's `{keyid, other_headers, signature}` entry) and
+    /// returns it. A Metablock only: DSSE gives
+    /// [`MetadataError::GpgDsseSigning`], as in the reference.
+    pub fn sign_gpg(&mut self, signer: &GpgSigner) -> Result<GpgSignature, MetadataError> {
+        match self {
+            Self::Metablock(m) => {
+                let sig = signer.sign(&to_canonical(&m.signed)?)?;
+                m.signatures.push(sig.to_value());
+                Ok(sig)
+            }
+            Self::Dsse(_) => Err(MetadataError::GpgDsseSigning),
+        }
+    }
+
+    /// Verifies the signature made by `key` now (see
+    /// [`verify_signature_at`](Self::verify_signature_at)).
+    pub fn verify_signature(&self, key: &PublicKey) -> Result<(), MetadataError> {
+        self.verify_signature_at(key, crate::time::Clock::now(&crate::time::SystemClock))
+    }
+
     /// Verifies the signature made by `key`, with the reference's rule for
     /// Metablocks: only the *first* signature whose key id equals the key's
-    /// is checked. For DSSE, any signature naming the key (or naming none) may verify.
-    pub fn verify_signature(&self, key: &PublicKey) -> Result<(), MetadataError> {
+    /// (or, for a GnuPG key, names one of its subkeys) is checked. A GnuPG
+    /// signature entry (`signature` and `other_headers`) is checked as a
+    /// GnuPG signature, with key expiry judged at `now`. For DSSE, any
+    /// signature naming the key (or naming none) may verify.
+    ///
+    /// [`MetadataError::NoSignature`] and [`MetadataError::BadSignature`]
+    /// are what the reference calls a `SignatureVerificationError`; an
+    /// expired or revoked GnuPG key is [`MetadataError::Gpg`].
+    pub fn verify_signature_at(
+        &self,
+        key: &PublicKey,
+        now: crate::time::Timestamp,
+    ) -> Result<(), MetadataError> {
         let keyid = key.keyid().as_str();
         match self {
             Self::Metablock(m) => {
+                let names_key = |id: &str| {
+                    id == keyid || key.has_gpg_subkey(id) || key.has_revoked_gpg_subkey(id)
+                };
                 let entry = m
                     .signatures
                     .iter()
-                    .find(|s| s.get("keyid").and_then(Value::as_str) == Some(keyid))
+                    .find(|s| {
+                        s.get("keyid")
+                            .and_then(Value::as_str)
+                            .is_some_and(names_key)
+                    })
                     .ok_or_else(|| MetadataError::NoSignature(keyid.to_owned()))?;
+                if GpgSignature::is_gpg_entry(entry) {
+                    let sig = GpgSignature::from_value(entry)?;
+                    if !key.is_gpg() {
+                        return Err(MetadataError::BadSignature(keyid.to_owned()));
+                    }
+                    let msg = to_canonical(&m.signed)?;
+                    return key.verify_gpg(&msg, &sig, now.unix()).map_err(|e| match e {
+                        GpgError::InvalidSignature { .. } | GpgError::WrongKey { .. } => {
+                            MetadataError::BadSignature(keyid.to_owned())
+                        }
+                        other => MetadataError::Gpg(other),
+                    });
+                }
                 let sig = entry
                     .get("sig")
                     .and_then(Value::as_str)
@@ -290,6 +357,9 @@ impl Metadata {
                 let msg = to_canonical(&m.signed)?;
                 key.verify(&msg, &sig)
                     .map_err(|_| MetadataError::BadSignature(keyid.to_owned()))
+            }
+            Self::Dsse(_) if key.is_gpg() => {
+                Err(MetadataError::GpgDsseVerification(keyid.to_owned()))
             }
             Self::Dsse(e) => {
                 if e.verified_keys(&[key]).is_empty() {
