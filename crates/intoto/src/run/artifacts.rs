@@ -81,6 +81,17 @@ impl ArtifactList {
         Self { entries: unique }
     }
 
+    /// From recorded `(name, SHA-256)` pairs (see
+    /// [`record_artifact_digests`](crate::record::record_artifact_digests)).
+    pub fn from_sha256(entries: Vec<(String, [u8; 32])>) -> Self {
+        Self::from_entries(
+            entries
+                .into_iter()
+                .map(|(name, raw)| (name, Digests::Sha256(raw)))
+                .collect(),
+        )
+    }
+
     /// From the map form.
     pub fn from_artifacts(artifacts: &Artifacts) -> Self {
         Self {

@@ -16,7 +16,7 @@ use super::artifacts::ArtifactList;
 use super::serialize::LinkView;
 use crate::files::write_atomic;
 use crate::model::{Link, MetadataError, PAYLOAD_TYPE};
-use crate::record::{NoProgress, RecordOptions, record_artifacts};
+use crate::record::{NoProgress, RecordOptions, record_artifact_digests};
 
 /// The reference's default command timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -183,18 +183,18 @@ pub(super) fn record(
     }
     let mut result = None;
     observer.with_progress(phase, &mut |progress| {
-        result = Some(record_artifacts(paths, opts, progress));
+        result = Some(record_artifact_digests(paths, opts, progress));
     });
     let recorded = match result {
         Some(r) => r,
         // The observer did not run the work; do it without progress.
-        None => record_artifacts(paths, opts, &NoProgress),
+        None => record_artifact_digests(paths, opts, &NoProgress),
     }
     .map_err(|source| RunError::Record { phase, source })?;
     for w in &recorded.warnings {
         observer.event(&RunEvent::Warning(w));
     }
-    Ok(ArtifactList::from(recorded.artifacts))
+    Ok(ArtifactList::from_sha256(recorded.artifacts))
 }
 
 /// Writes the link in a container (DSSE or Metablock), signed by `signer`
