@@ -20,9 +20,9 @@
 #   few-large   4 files of 512 MiB
 #
 # Each program runs once untimed (to warm the cache), then RUNS times in
-# turn; the table shows the median wall time, the ratios ours/floor and
-# python/ours, and the peak resident memory (GNU time's %M) of the median
-# run. The links of ours and python are compared (materials and products
+# turn; the tables show the median wall time, the ratios, the median peak
+# resident memory (GNU time's %M) and the median CPU time (user + system;
+# steadier than wall time when other processes share the machine). The links of ours and python are compared (materials and products
 # must be equal) so that speed cannot come from recording less.
 #
 # Usage:   bench/record.sh            (from anywhere in the repository)
@@ -232,8 +232,12 @@ for w in $WORKLOADS; do
             echo "   run $r $p: $res (wall-ms KiB cpu-ms)" >&2
         done
     done
+    # Each column's median on its own.
+    col_median() { awk -v c="$2" '{print $c}' "$1" | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
     for p in "${progs[@]}"; do
-        read -r T[$p] M[$p] C[$p] < <(sort -n "$BENCH_DIR/$p.runs" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
+        T[$p]=$(col_median "$BENCH_DIR/$p.runs" 1)
+        M[$p]=$(col_median "$BENCH_DIR/$p.runs" 2)
+        C[$p]=$(col_median "$BENCH_DIR/$p.runs" 3)
     done
     py_t="-" py_m="-" py_ratio="-"
     if [[ -z "${SKIP_PYTHON:-}" ]]; then
@@ -251,7 +255,7 @@ echo "| workload | floor x1 | floor x2 | ours | python | ours / floor x2 | ours 
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 echo
-echo "CPU time (user + system) of the same median runs:"
+echo "Median CPU time (user + system):"
 echo
 echo "| workload | floor x1 | floor x2 | ours | python | ours / floor x2 |"
 echo "|---|---|---|---|---|---|"
