@@ -9,6 +9,7 @@
 )]
 
 mod gpg;
+mod demo;
 mod keys;
 mod layout;
 mod sign;
