@@ -11,7 +11,10 @@ fn demo_passes_then_catches_the_tampering() {
     let out = expect_code(c, tmp.path(), 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("verdict: PASSED"), "{text}");
-    assert!(text.contains("verdict: FAILED: the tampering was caught"), "{text}");
+    assert!(
+        text.contains("verdict: FAILED: the tampering was caught"),
+        "{text}"
+    );
     // The explanation names the broken link and the rule with both digests.
     assert!(text.contains("Invalid signature for keyid"), "{text}");
     assert!(text.contains("'DISALLOW *' matched 1 artifact"), "{text}");

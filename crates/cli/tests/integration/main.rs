@@ -8,8 +8,8 @@
     clippy::panic
 )]
 
-mod gpg;
 mod demo;
+mod gpg;
 mod keys;
 mod layout;
 mod sign;
