@@ -7,6 +7,10 @@ mod demo;
 mod install_links;
 mod key;
 mod layout;
+mod match_products;
+mod mock;
+mod record;
+mod run;
 mod sign;
 mod verify;
 
@@ -14,6 +18,10 @@ mod verify;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tool {
     Sign,
+    Run,
+    Record,
+    Mock,
+    MatchProducts,
     Verify,
     Key,
     Layout,
@@ -24,11 +32,35 @@ pub(crate) enum Tool {
 /// The reference's tools that we provide under their own names.
 const REFERENCE_TOOLS: &[(&str, Tool)] = &[
     ("in-toto-sign", Tool::Sign),
+    ("in-toto-run", Tool::Run),
+    ("in-toto-record", Tool::Record),
+    ("in-toto-mock", Tool::Mock),
+    ("in-toto-match-products", Tool::MatchProducts),
     ("in-toto-verify", Tool::Verify),
 ];
 
 /// Our subcommands of `in-toto`.
 const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
+    (
+        "run",
+        Tool::Run,
+        "Run a step and write signed evidence of it (in-toto-run)",
+    ),
+    (
+        "record",
+        Tool::Record,
+        "Record a step in two halves, start and stop (in-toto-record)",
+    ),
+    (
+        "mock",
+        Tool::Mock,
+        "Run a command and write an unsigned link, to try things out (in-toto-mock)",
+    ),
+    (
+        "match-products",
+        Tool::MatchProducts,
+        "Check local files against a link's products (in-toto-match-products)",
+    ),
     (
         "sign",
         Tool::Sign,
@@ -75,6 +107,10 @@ impl Tool {
     pub(crate) fn reference_name(self) -> &'static str {
         match self {
             Self::Sign => "in-toto-sign",
+            Self::Run => "in-toto-run",
+            Self::Record => "in-toto-record",
+            Self::Mock => "in-toto-mock",
+            Self::MatchProducts => "in-toto-match-products",
             Self::Verify => "in-toto-verify",
             Self::Key => "in-toto key",
             Self::Layout => "in-toto layout",
@@ -87,6 +123,10 @@ impl Tool {
     pub(crate) fn main(self, prog: &str, args: Vec<OsString>) -> ExitCode {
         match self {
             Self::Sign => sign::main(prog, args),
+            Self::Run => run::main(prog, args),
+            Self::Record => record::main(prog, args),
+            Self::Mock => mock::main(prog, args),
+            Self::MatchProducts => match_products::main(prog, args),
             Self::Verify => verify::main(prog, args),
             Self::Key => key::main(prog, args),
             Self::Layout => layout::main(prog, args),
