@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # bench/record.sh: how fast does `in-toto-run` record artifacts?
 #
-# Times three programs on the same data, in the same run, warm page cache:
+# Times these programs on the same data, in the same run, warm page cache:
 #
 #   floor   crates/intoto/examples/hash_floor.rs: walks, reads and
 #           SHA-256-hashes the files on all cores with the recorder's SHA
 #           backend (the CPU's SHA instructions), and does nothing else. It is
-#           what the hardware allows; no recorder can be faster.
+#           what the hardware allows; no recorder can be faster. Timed for one
+#           pass over DIR ("floor x1") and for two passes one after the other
+#           ("floor x2"), which is the hashing `-m DIR -p DIR` asks for:
+#           materials before the command, products after it.
 #   ours    in-toto-run -n b --signing-key k -m DIR -p DIR -- true
 #           (this repository's release binary, called as in-toto-run)
 #   python  the same command with the Python reference (in-toto 3.1.0)
@@ -61,7 +64,7 @@ mkdir -p "$BENCH_DIR/bin" "$BENCH_DIR/scratch"
 # --- workloads ---------------------------------------------------------------
 gen_many_small() {
     local dir="$BENCH_DIR/many-small"
-    [[ -f "$dir/.done" ]] && return
+    [[ -f "$BENCH_DIR/many-small.done" ]] && return
     echo "generating many-small (50,000 files) ..." >&2
     rm -rf "$dir"
     python3 - "$dir" <<'EOF'
@@ -89,12 +92,12 @@ while files < 50000:
         if files == 50000:
             break
 EOF
-    touch "$dir/.done"
+    touch "$BENCH_DIR/many-small.done"
 }
 
 gen_few_large() {
     local dir="$BENCH_DIR/few-large"
-    [[ -f "$dir/.done" ]] && return
+    [[ -f "$BENCH_DIR/few-large.done" ]] && return
     echo "generating few-large (4 x 512 MiB) ..." >&2
     rm -rf "$dir"
     mkdir -p "$dir"
@@ -110,7 +113,7 @@ r=random.Random($i)
 for _ in range(512): sys.stdout.buffer.write(r.randbytes(1<<20))" >"$dir/blob$i.bin"
         fi
     done
-    touch "$dir/.done"
+    touch "$BENCH_DIR/few-large.done"
 }
 
 # --- builds ------------------------------------------------------------------
@@ -126,17 +129,21 @@ ln -sf in-toto "$BENCH_DIR/bin/in-toto-run"
 
 # --- measuring ---------------------------------------------------------------
 WORST_BG=0
-# Waits until the rest of the machine is (nearly) idle; remembers the load.
+# Waits (up to 10 s) until the rest of the machine is (nearly) idle, and
+# remembers the worst load seen.
 wait_idle() {
     local tries=0 busy
     while :; do
         busy=$(cpu_busy)
-        if ((busy < 15 || tries >= 30)); then break; fi
+        if ((busy < 15 || tries >= 10)); then break; fi
         tries=$((tries + 1))
     done
     ((busy > WORST_BG)) && WORST_BG=$busy
     return 0
 }
+# Reads every file of DIR, so that the timed run finds them in the page
+# cache (this machine may evict pages that were idle for a minute).
+warm() { find "$1" -type f -print0 | xargs -0 cat >/dev/null; }
 # Percent of all CPUs busy over 1 s (from /proc/stat).
 cpu_busy() {
     local a b
@@ -150,16 +157,17 @@ cpu_busy() {
     echo $((100 * (total - idle) / total))
 }
 
-# run_once LABEL CMD...: runs CMD in the scratch dir; prints "seconds kib".
+# run_once LABEL CMD...: runs CMD in the scratch dir; prints
+# "wall-ms peak-KiB cpu-ms" (cpu = user + system).
 run_once() {
-    local start end kib
+    local start end
     shift
     rm -f "$BENCH_DIR/scratch/"*.link
     start=$(date +%s%N)
-    (cd "$BENCH_DIR/scratch" && "$GNU_TIME" -f %M -o "$BENCH_DIR/time.out" "$@" >/dev/null)
+    (cd "$BENCH_DIR/scratch" && "$GNU_TIME" -f "%M %U %S" -o "$BENCH_DIR/time.out" "$@" >/dev/null)
     end=$(date +%s%N)
-    kib=$(tail -n1 "$BENCH_DIR/time.out")
-    echo "$(((end - start) / 1000000)) $kib"
+    tail -n1 "$BENCH_DIR/time.out" | awk -v ms=$(((end - start) / 1000000)) \
+        '{printf "%d %d %d\n", ms, $1, ($2 + $3) * 1000}'
 }
 
 fmt_s() { awk -v ms="$1" 'BEGIN {printf "%.3f s", ms/1000}'; }
@@ -177,6 +185,7 @@ EOF
 }
 
 ROWS=()
+CPU_ROWS=()
 for w in $WORKLOADS; do
     case $w in
         many-small) gen_many_small; data="$BENCH_DIR/many-small/node_modules" ;;
@@ -187,10 +196,12 @@ for w in $WORKLOADS; do
     bytes=$(find "$data" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d\n", s}')
     dirs=$(find "$data" -type d | wc -l)
     echo "== $w: $files files in $dirs directories, $((bytes / 1024 / 1024)) MiB" >&2
+    # (run_once takes a label first)
     ours_cmd=("$BENCH_DIR/bin/in-toto-run" -n b --signing-key ../key -m "$data" -p "$data" -- true)
     py_cmd=("$PY_BIN/in-toto-run" -n b --signing-key ../key -m "$data" -p "$data" -- true)
     floor_cmd=("$BENCH_DIR/bin/hash_floor" "$data")
-    progs=(floor ours)
+    floor2_cmd=(env FLOOR_PASSES=2 "$BENCH_DIR/bin/hash_floor" "$data")
+    progs=(floor floor2 ours)
     [[ -z "${SKIP_PYTHON:-}" ]] && progs+=(python)
 
     # Warm-up, and the output check.
@@ -205,36 +216,43 @@ for w in $WORKLOADS; do
         echo "   links of ours and python: $check" >&2
     fi
 
-    declare -A T=() M=()
+    declare -A T=() M=() C=()
     for p in "${progs[@]}"; do : >"$BENCH_DIR/$p.runs"; done
     for ((r = 1; r <= RUNS; r++)); do
         for p in "${progs[@]}"; do
             wait_idle
+            warm "$data"
             case $p in
                 floor) res=$(run_once floor "${floor_cmd[@]}") ;;
+                floor2) res=$(run_once floor2 "${floor2_cmd[@]}") ;;
                 ours) res=$(run_once ours "${ours_cmd[@]}") ;;
                 python) res=$(run_once python "${py_cmd[@]}") ;;
             esac
             echo "$res" >>"$BENCH_DIR/$p.runs"
-            echo "   run $r $p: $res (ms KiB)" >&2
+            echo "   run $r $p: $res (wall-ms KiB cpu-ms)" >&2
         done
     done
     for p in "${progs[@]}"; do
-        line=$(sort -n "$BENCH_DIR/$p.runs" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
-        T[$p]=${line% *}
-        M[$p]=${line#* }
+        read -r T[$p] M[$p] C[$p] < <(sort -n "$BENCH_DIR/$p.runs" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
     done
     py_t="-" py_m="-" py_ratio="-"
     if [[ -z "${SKIP_PYTHON:-}" ]]; then
         py_t=$(fmt_s "${T[python]}") py_m=$(mib "${M[python]}") py_ratio=$(ratio "${T[python]}" "${T[ours]}")
     fi
-    ROWS+=("| $w ($files files, $((bytes / 1024 / 1024)) MiB) | $(fmt_s "${T[floor]}") | $(fmt_s "${T[ours]}") | $py_t | $(ratio "${T[ours]}" "${T[floor]}") | $py_ratio | $(mib "${M[floor]}") | $(mib "${M[ours]}") | $py_m | $check |")
-    unset T M
+    ROWS+=("| $w ($files files, $((bytes / 1024 / 1024)) MiB) | $(fmt_s "${T[floor]}") | $(fmt_s "${T[floor2]}") | $(fmt_s "${T[ours]}") | $py_t | $(ratio "${T[ours]}" "${T[floor2]}") | $(ratio "${T[ours]}" "${T[floor]}") | $py_ratio | $(mib "${M[floor]}") | $(mib "${M[ours]}") | $py_m | $check |")
+    CPU_ROWS+=("| $w | $(fmt_s "${C[floor]}") | $(fmt_s "${C[floor2]}") | $(fmt_s "${C[ours]}") | $( [[ -z "${SKIP_PYTHON:-}" ]] && fmt_s "${C[python]}" || echo -) | $(ratio "${C[ours]}" "${C[floor2]}") |")
+    unset T M C
 done
 
 echo
 echo "Median of $RUNS warm runs; $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); worst background load ${WORST_BG}%."
 echo
-echo "| workload | floor | ours | python | ours/floor | python/ours | RSS floor | RSS ours | RSS python | links equal |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| workload | floor x1 | floor x2 | ours | python | ours / floor x2 | ours / floor x1 | python / ours | RSS floor | RSS ours | RSS python | links equal |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
+echo
+echo "CPU time (user + system) of the same median runs:"
+echo
+echo "| workload | floor x1 | floor x2 | ours | python | ours / floor x2 |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${CPU_ROWS[@]}"

@@ -10,7 +10,9 @@
 //!
 //! `cargo run --release --example hash_floor -- DIR...` prints the number
 //! of files and bytes, and a digest over all (name, hash) pairs so that the
-//! work cannot be optimised away. `FLOOR_THREADS` overrides the thread count.
+//! work cannot be optimised away. `FLOOR_THREADS` overrides the thread
+//! count; `FLOOR_PASSES=2` does everything twice, one pass after the other,
+//! as `in-toto-run -m DIR -p DIR` must (materials, then products).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -83,8 +85,19 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let passes: usize = std::env::var("FLOOR_PASSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    for _ in 0..passes {
+        one_pass(&roots, threads);
+    }
+}
+
+fn one_pass(roots: &[PathBuf], threads: usize) {
     let items = roots
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|p| {
             if fs::metadata(&p).unwrap().is_dir() {
                 Item::Dir(p)

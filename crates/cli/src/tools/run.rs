@@ -110,9 +110,7 @@ fn command() -> Command {
             .long("run-timeout")
             .value_name("RUN_TIMEOUT")
             .default_value("10")
-            .help(
-                "seconds the command may run before it is killed and the step fails (default 10)",
-            ),
+            .help("seconds the command may run before it is killed and the step fails"),
     )
     .arg(
         Arg::new("redact")

@@ -858,3 +858,41 @@ fn verbose_log_and_subcommand_form() {
     let t = expect_code(c, dir, 0);
     assert_eq!(stderr(&o), stderr(&t));
 }
+
+/// An encrypted key opens with `-P <password>`; a wrong password, a
+/// password for an unencrypted key, or none for an encrypted key fail with
+/// a message naming the key file, and write nothing. A bare `-P` asks on
+/// the terminal, and fails cleanly without one.
+#[test]
+fn key_passwords() {
+    let tmp = TempDir::new("run-password");
+    let dir = tmp.path();
+    python_keypair(dir, "enc", "ecdsa-p256", Some("s3cret"));
+    python_keypair(dir, "plain", "ed25519", None);
+    let before = listing(dir);
+    for (key, pw, names) in [
+        ("enc", Some("wrong"), &["enc", "password"][..]),
+        ("enc", None, &["enc", "encrypted"][..]),
+        ("plain", Some("x"), &["plain", "not encrypted"][..]),
+    ] {
+        let mut c = ours("in-toto-run");
+        c.args(["-n", "s", "--signing-key", key, "-x"]);
+        if let Some(pw) = pw {
+            c.args(["-P", pw]);
+        }
+        let out = run_in(c, dir);
+        assert_failed(&out, 1, listing(dir) == before, names);
+    }
+    let mut c = ours("in-toto-run");
+    c.args(["-n", "s", "--signing-key", "enc", "-P", "-x"]);
+    let out = run_in(c, dir);
+    assert_failed(&out, 1, listing(dir) == before, &["password"]);
+
+    let mut c = ours("in-toto-run");
+    c.args(["-n", "s", "--signing-key", "enc", "--password=s3cret", "-x"]);
+    expect_code(c, dir, 0);
+    let link = the_link(dir, "s");
+    let mut c = theirs("in-toto-sign");
+    c.args(["-f", link.to_str().unwrap(), "--verify", "-k", "enc.pub"]);
+    expect_code(c, dir, 0);
+}
