@@ -135,6 +135,10 @@ const SCRIPT: &str = r#"
     categories.forEach(function (c) {
       c.classList.toggle("hidden", !c.querySelector(".tool:not(.hidden)"));
     });
+    document.querySelectorAll("nav.contents a").forEach(function (a) {
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      a.classList.toggle("hidden", !target || target.classList.contains("hidden"));
+    });
     noMatch.classList.toggle("hidden", shown !== 0);
     count.textContent = terms.length ? shown + " of " + tools.length + " tools" : tools.length + " tools";
     if (active && active.closest(".hidden")) { setActive(null, false); }
@@ -275,6 +279,23 @@ pub fn render_reference(reference: &Reference) -> String {
         .markup("<p class=\"intro\">")
         .text(&reference.intro)
         .markup("</p>");
+    h.markup("<nav class=\"contents\" aria-label=\"Contents\">");
+    let mut n = 0usize;
+    for cat in &reference.categories {
+        h.markup("<div><span class=\"muted\">")
+            .text(&cat.title)
+            .markup("</span> ");
+        for tool in &cat.tools {
+            h.markup("<a")
+                .href_anchor("tool", n)
+                .markup(">")
+                .text(&tool.command.name)
+                .markup("</a> ");
+            n += 1;
+        }
+        h.markup("</div>");
+    }
+    h.markup("</nav>");
     let mut section = 0usize;
     let mut tool_n = 0usize;
     for cat in &reference.categories {

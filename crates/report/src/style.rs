@@ -128,6 +128,9 @@ header.top h1 { font-size: 1.2rem; }
 #filter:focus { outline: 2px solid var(--accent); outline-offset: 1px; background: var(--bg); }
 .keys { font-size: .8rem; color: var(--muted); }
 .intro { margin: 22px 0 0; color: var(--muted); }
+nav.contents { margin: 14px 0 0; font-size: .9rem; display: grid; gap: 4px; }
+nav.contents a { font-family: var(--mono); margin-right: 12px; }
+nav.contents .muted { display: inline-block; min-width: 150px; }
 .category > h2 { display: flex; align-items: baseline; gap: 12px; }
 .category > h2 .muted { font-size: .9rem; font-weight: 400; }
 .tool { border: 1px solid var(--line); border-radius: 10px; padding: 16px 20px; margin: 14px 0; }
