@@ -9,6 +9,7 @@
 )]
 
 mod gpg;
+mod html;
 mod keys;
 mod layout;
 mod sign;
