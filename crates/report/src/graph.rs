@@ -22,7 +22,7 @@ const MARGIN: i64 = 16;
 const SIDE_OFFSET: i64 = 44;
 const SIDE_STEP: i64 = 22;
 /// Characters of a name shown in a box (the full name is in its tooltip).
-const NAME_CHARS: usize = 22;
+const NAME_CHARS: usize = 19;
 /// Characters of an arrow's label.
 const LABEL_CHARS: usize = 30;
 /// Estimated width of a label character at the label's font size
@@ -368,7 +368,7 @@ fn render_node(h: &mut Html, chain: &Chain<'_>, node: &Node) {
             " rx=\"8\"/>"
         })
         .markup("<text class=\"node-mark\"")
-        .attr_num("x", x + NODE_W - 28)
+        .attr_num("x", x + NODE_W - 24)
         .attr_num("y", y + 25)
         .markup(">")
         .markup(item.outcome.mark())

@@ -141,7 +141,7 @@ nav.contents .muted { display: inline-block; min-width: 150px; }
 .tags button { font: 500 .74rem/1.6 var(--sans); padding: 0 9px; border-radius: 999px; background: #ddf4ff; color: #0550ae; border: 1px solid #b6e3ff; cursor: pointer; }
 .tags button:hover { border-color: var(--accent); }
 h5 { font-size: .78rem; margin: 12px 0 2px; text-transform: uppercase; letter-spacing: .05em; font-weight: 650; }
-.section { border-radius: 8px; padding: 4px 10px 6px; margin: 8px -10px; scroll-margin-top: 80px; }
+.section { border-radius: 8px; padding: 4px 10px 6px; margin: 8px -10px; scroll-margin-top: 112px; }
 .section.active { background: #f0f7ff; box-shadow: inset 4px 0 0 var(--accent); }
 .section > h4 { text-transform: none; letter-spacing: 0; font-size: 1rem; color: var(--fg); font-family: var(--mono); margin-top: 10px; }
 .about { white-space: pre-line; }

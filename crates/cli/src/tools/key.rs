@@ -76,13 +76,24 @@ pub(crate) fn command() -> Command {
             Command::new("id")
                 .about("Print the key id of each key file (public or unencrypted private PEM)")
                 .after_help("Examples:\n  in-toto key id alice.pub\n  in-toto key id keys/*.pub")
-                .arg(Arg::new("files").value_name("FILE").num_args(1..).required(true)),
+                .arg(
+                    Arg::new("files")
+                        .value_name("FILE")
+                        .num_args(1..)
+                        .required(true)
+                        .help("key files: PEM public keys, or unencrypted PEM private keys"),
+                ),
         )
         .subcommand(
             Command::new("show")
                 .about("Print the key dict (securesystemslib format) that a layout embeds for a key")
                 .after_help("Examples:\n  in-toto key show alice.pub")
-                .arg(Arg::new("file").value_name("FILE").required(true)),
+                .arg(
+                    Arg::new("file")
+                        .value_name("FILE")
+                        .required(true)
+                        .help("a key file: a PEM public key, or an unencrypted PEM private key"),
+                ),
         )
 }
 
