@@ -59,11 +59,13 @@ pub use self::trust::{
     verify_signature,
 };
 use crate::error::Error;
+use crate::model::Step;
 use crate::model::link::keyid_prefix;
 use crate::model::{Layout, Link, Metadata, MetadataError, Payload};
 use crate::rules::pyrepr;
 use crate::run::command::{Executor, SystemExecutor};
 use crate::time::{Clock, SystemClock};
+use intoto_crypto::gpg::GpgError;
 
 /// The reference's default inspection timeout.
 pub const DEFAULT_INSPECTION_TIMEOUT: Duration = Duration::from_secs(10);
@@ -471,7 +473,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 unique.push(k.clone());
             }
         }
-        let result = verify_all_signatures(metadata, &unique);
+        let result = verify_all_signatures(metadata, &unique, self.opts.clock.now());
         let failed: Vec<String> = match &result {
             Err(errs) => errs
                 .iter()
@@ -654,10 +656,16 @@ impl<'o, 'a> Verifier<'o, 'a> {
             .steps
             .iter()
             .map(|step| {
+                // Each authorised key id, then its GnuPG subkeys' ids.
                 let mut ids: Vec<String> = Vec::new();
                 for k in &step.pubkeys {
-                    if !ids.contains(k) {
-                        ids.push(k.clone());
+                    let subkeys = layout.keys.get(k).map(PublicKey::gpg_subkey_ids);
+                    let candidates = std::iter::once(k.clone())
+                        .chain(subkeys.into_iter().flatten().map(|s| s.as_str().to_owned()));
+                    for id in candidates {
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
                     }
                 }
                 ids
@@ -759,7 +767,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
             self.report.steps.push(StepReport {
                 name: step.name.clone(),
                 threshold: step.threshold,
-                authorized,
+                authorized: step.pubkeys.clone(),
                 links: checks,
                 signers: Vec::new(),
                 link_used: None,
@@ -778,15 +786,17 @@ impl<'o, 'a> Verifier<'o, 'a> {
     fn link_signatures(&mut self, layout: &Layout, chain: &mut Chain) {
         let start = self.begin(Stage::LinkSignatures);
         // Check every signature at once, on all cores; report in order.
+        let now = self.opts.clock.now();
         let mut results: Vec<Vec<Option<SignatureCheck>>> = chain
             .par_iter_mut()
-            .map(|entries| {
+            .zip(&layout.steps)
+            .map(|(entries, step)| {
                 entries
                     .par_iter_mut()
                     .map(|e| {
                         let md = e.metadata.as_ref()?;
-                        let key = layout.keys.get(&e.keyid)?;
-                        let result = trust::verify_signature_parsed(md, e.parsed.take(), key);
+                        let key = verification_key(layout, step, &e.keyid)?;
+                        let result = trust::verify_signature_parsed(md, e.parsed.take(), key, now);
                         if !matches!(&result, Ok(v) if matches!(v.get(), Payload::Layout(_))) {
                             // Only sublayouts need their container later.
                             e.metadata = None;
@@ -804,7 +814,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
             for (ei, entry) in entries.iter_mut().enumerate() {
                 let Some(result) = results.get_mut(ei).and_then(Option::take) else {
                     if self.report.steps[si].links[ei].status == LinkStatus::Verified {
-                        // Loaded, but the layout has no key for it.
+                        // Loaded, but no key in the layout may sign it.
                         self.opts.log.info(&format!(
                             "Skipping link. Keyid '{}' is not authorized to sign links for step '{}'",
                             entry.keyid, step.name
@@ -813,15 +823,30 @@ impl<'o, 'a> Verifier<'o, 'a> {
                             si,
                             ei,
                             LinkStatus::NotAuthorized,
-                            "the layout has no key with this key id",
+                            "no authorised key in the layout has this key id",
                         );
                     }
                     continue;
                 };
-                let Some(key) = layout.keys.get(&entry.keyid) else {
+                let Some(key) = verification_key(layout, step, &entry.keyid) else {
                     continue;
                 };
                 match result {
+                    Err(TrustError::Signature { error, .. })
+                        if matches!(
+                            *error,
+                            MetadataError::Gpg(
+                                GpgError::KeyExpired { .. }
+                                    | GpgError::KeyRevoked { .. }
+                                    | GpgError::WeakKey { .. }
+                            )
+                        ) =>
+                    {
+                        // The reference skips links of expired GnuPG keys;
+                        // we skip those of revoked and weak keys too.
+                        self.opts.log.info(&format!("Skipping link. {error}"));
+                        self.set_link(si, ei, LinkStatus::BadSignature, &error.to_string());
+                    }
                     Err(TrustError::Payload(e) | TrustError::Signature { error: e, .. })
                         if !matches!(
                             *e,
@@ -873,11 +898,20 @@ impl<'o, 'a> Verifier<'o, 'a> {
             let distinct = distinct_signers(accepted.iter().map(|(_, k)| *k));
             let mut signer_ids = Vec::new();
             for (ei, key) in &accepted {
-                if distinct.iter().any(|d| std::ptr::eq(*d, *key)) {
+                let first = distinct.iter().any(|d| std::ptr::eq(*d, *key));
+                if first && !signer_ids.iter().any(|s| s == key.keyid().as_str()) {
                     signer_ids.push(key.keyid().as_str().to_owned());
                     if let Some(check) = self.report.steps[si].links.get_mut(*ei) {
                         check.counted = true;
                     }
+                } else if first {
+                    // Links by different subkeys of one GnuPG key.
+                    let msg = format!(
+                        "Found links signed by different subkeys of the same main key '{}' for step '{}'. Only one of them is counted towards the step threshold.",
+                        key.keyid(),
+                        step.name
+                    );
+                    self.warn(Stage::LinkSignatures, Some(&step.name), msg);
                 } else if let Some((first_ei, first_key)) =
                     accepted.iter().find(|(_, k)| k.same_key_material(key))
                 {
@@ -1032,10 +1066,33 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     entry.link = Some(link.into_inner());
                     continue;
                 }
+                self.info(&format!("Verifying sublayout {}...", step.name));
                 let (Some(md), Some(key)) = (&entry.metadata, layout.keys.get(&entry.keyid)) else {
+                    // Signed by a GnuPG subkey: the reference looks the
+                    // subkey's id up among the layout's keys and fails.
+                    let msg = format!(
+                        "the sublayout is signed by a subkey, and the layout has no key '{}' to verify it with",
+                        entry.keyid
+                    );
+                    self.fail(
+                        Stage::Sublayouts,
+                        FailureKind::LinkUnreadable {
+                            step: step.name.clone(),
+                            keyid: entry.keyid.clone(),
+                            file: entry.file.clone(),
+                            error: msg.clone(),
+                        },
+                        "FormatError",
+                        msg,
+                    );
+                    self.set_link(
+                        si,
+                        ei,
+                        LinkStatus::Rejected,
+                        "a sublayout signed by a subkey",
+                    );
                     continue;
                 };
-                self.info(&format!("Verifying sublayout {}...", step.name));
                 let sub_opts = VerifyOptions {
                     link_dir: self.opts.link_dir.join(format!(
                         "{}.{}",
@@ -1350,6 +1407,30 @@ fn artifact_differences(reference: &Link, other: &Link) -> Vec<ArtifactDifferenc
         }
     }
     out
+}
+
+/// The key that verifies a link of `step` filed under `link_keyid`, as the
+/// reference finds it: the first authorised key id that is `link_keyid`
+/// with a key in the layout, or is `link_keyid` and a GnuPG subkey of a key
+/// in the layout (which verifies), or whose GnuPG key has `link_keyid` as a
+/// subkey. `None`: not authorised.
+fn verification_key<'l>(
+    layout: &'l Layout,
+    step: &Step,
+    link_keyid: &str,
+) -> Option<&'l PublicKey> {
+    step.pubkeys.iter().find_map(|authorized| {
+        let key = layout.keys.get(authorized);
+        if authorized == link_keyid {
+            if let Some(k) = key {
+                return Some(k);
+            }
+            if let Some(main) = layout.keys.values().find(|k| k.has_gpg_subkey(authorized)) {
+                return Some(main);
+            }
+        }
+        key.filter(|k| k.has_gpg_subkey(link_keyid))
+    })
 }
 
 /// Loads a link file with the checks the reference makes when it loads

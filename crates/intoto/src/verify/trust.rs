@@ -7,6 +7,7 @@ use std::ops::Deref;
 use intoto_crypto::PublicKey;
 
 use crate::model::{Layout, Link, Metadata, MetadataError, Payload};
+use crate::time::Timestamp;
 
 /// A value whose signatures were checked: the payload of metadata that the
 /// keys in [`signers`](Self::signers) signed.
@@ -99,14 +100,16 @@ pub enum TrustError {
 }
 
 /// Checks the signature `key` made over `metadata` (the reference's rule:
-/// for a Metablock only the first signature naming the key's id is tried)
-/// and then reads the payload.
+/// for a Metablock only the first signature naming the key's id, or one of
+/// its GnuPG subkeys, is tried) and then reads the payload. `now` decides
+/// whether a GnuPG key has expired.
 pub fn verify_signature(
     metadata: &Metadata,
     key: &PublicKey,
+    now: Timestamp,
 ) -> Result<Verified<Payload>, TrustError> {
     metadata
-        .verify_signature(key)
+        .verify_signature_at(key, now)
         .map_err(|error| TrustError::Signature {
             keyid: key.keyid().as_str().to_owned(),
             error: Box::new(error),
@@ -127,12 +130,13 @@ pub(crate) fn verify_signature_parsed(
     metadata: &Metadata,
     parsed: Option<Payload>,
     key: &PublicKey,
+    now: Timestamp,
 ) -> Result<Verified<Payload>, TrustError> {
     let Some(value) = parsed else {
-        return verify_signature(metadata, key);
+        return verify_signature(metadata, key, now);
     };
     metadata
-        .verify_signature(key)
+        .verify_signature_at(key, now)
         .map_err(|error| TrustError::Signature {
             keyid: key.keyid().as_str().to_owned(),
             error: Box::new(error),
@@ -150,6 +154,7 @@ pub(crate) fn verify_signature_parsed(
 pub fn verify_all_signatures(
     metadata: &Metadata,
     keys: &[PublicKey],
+    now: Timestamp,
 ) -> Result<Verified<Payload>, Vec<TrustError>> {
     if keys.is_empty() {
         return Err(vec![TrustError::NoKeys]);
@@ -158,7 +163,7 @@ pub fn verify_all_signatures(
         .iter()
         .filter_map(|key| {
             metadata
-                .verify_signature(key)
+                .verify_signature_at(key, now)
                 .err()
                 .map(|error| TrustError::Signature {
                     keyid: key.keyid().as_str().to_owned(),
@@ -199,25 +204,30 @@ mod tests {
 
     use super::*;
 
+    const NOW: Timestamp = Timestamp::from_unix(1_750_000_000);
+
     #[test]
     fn only_signatures_make_trust() {
         let alice = PrivateKey::generate(KeySpec::Ed25519).unwrap();
         let bob = PrivateKey::generate(KeySpec::Ed25519).unwrap();
         let mut md = Metadata::new_metablock(&Payload::Link(Link::new("s")));
         assert!(matches!(
-            verify_signature(&md, alice.public_key()),
+            verify_signature(&md, alice.public_key(), NOW),
             Err(TrustError::Signature { .. })
         ));
         md.sign(&alice).unwrap();
-        let v = verify_signature(&md, alice.public_key()).unwrap();
+        let v = verify_signature(&md, alice.public_key(), NOW).unwrap();
         assert_eq!(v.signers()[0].keyid(), alice.public_key().keyid());
         assert!(matches!(v.split(), VerifiedPayload::Link(l) if l.name == "s"));
-        let errs =
-            verify_all_signatures(&md, &[alice.public_key().clone(), bob.public_key().clone()])
-                .unwrap_err();
+        let errs = verify_all_signatures(
+            &md,
+            &[alice.public_key().clone(), bob.public_key().clone()],
+            NOW,
+        )
+        .unwrap_err();
         assert_eq!(errs.len(), 1);
         assert!(matches!(
-            verify_all_signatures(&md, &[]).unwrap_err()[0],
+            verify_all_signatures(&md, &[], NOW).unwrap_err()[0],
             TrustError::NoKeys
         ));
     }
