@@ -19,6 +19,11 @@ pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<Arg
     let mut cmd = prepared(cmd, prog);
     let mut argv = vec![OsString::from(prog)];
     argv.extend(args);
+    let raw: Vec<String> = argv
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     match cmd.try_get_matches_from_mut(argv) {
         Ok(m) => Ok(m),
         Err(e) => match e.kind() {
@@ -35,7 +40,7 @@ pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<Arg
                 )
             }
             _ => {
-                let msg = argparse_message(&cmd, &e);
+                let msg = argparse_message(&cmd, &e, &raw);
                 eprint!("{}", usage_line(&mut cmd));
                 eprintln!("{prog}: error: {msg}");
                 Err(ExitCode::from(EXIT_USAGE))
@@ -127,7 +132,49 @@ fn context_strings(e: &clap::Error, kind: ContextKind) -> Vec<String> {
     }
 }
 
-fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
+/// The command-line word clap's `arg` came from: for a cluster of short
+/// flags (`-la`) argparse names the whole word, clap only the flag (`-l`).
+fn raw_word(arg: &str, raw: &[String]) -> String {
+    let Some(flag) = arg.strip_prefix('-').filter(|f| f.chars().count() == 1) else {
+        return arg.to_owned();
+    };
+    raw.iter()
+        .find(|w| {
+            w.starts_with('-')
+                && !w.starts_with("--")
+                && w.get(1..).is_some_and(|r| r.starts_with(flag))
+        })
+        .cloned()
+        .unwrap_or_else(|| arg.to_owned())
+}
+
+/// argparse's message for an unknown `--prefix` that abbreviates several
+/// long options.
+fn ambiguous(cmd: &Command, arg: &str) -> Option<String> {
+    let prefix = arg.strip_prefix("--")?;
+    let prefix = prefix.split('=').next().unwrap_or(prefix);
+    if prefix.is_empty() {
+        return None;
+    }
+    let mut longs: Vec<String> = cmd
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .filter(|l| l.starts_with(prefix))
+        .map(|l| format!("--{l}"))
+        .collect();
+    if cmd.get_arguments().all(|a| a.get_long() != Some("help")) && "help".starts_with(prefix) {
+        longs.push("--help".to_owned());
+    }
+    if longs.len() < 2 {
+        return None;
+    }
+    Some(format!(
+        "ambiguous option: --{prefix} could match {}",
+        longs.join(", ")
+    ))
+}
+
+fn argparse_message(cmd: &Command, e: &clap::Error, raw: &[String]) -> String {
     let invalid = context_strings(e, ContextKind::InvalidArg);
     let first = invalid
         .first()
@@ -138,7 +185,14 @@ fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
             let names: Vec<String> = invalid.iter().map(|a| arg_display(cmd, a)).collect();
             format!("the following arguments are required: {}", names.join(", "))
         }
-        ErrorKind::UnknownArgument => format!("unrecognized arguments: {}", invalid.join(" ")),
+        ErrorKind::UnknownArgument => {
+            let word = invalid.first().map(String::as_str).unwrap_or_default();
+            if let Some(msg) = ambiguous(cmd, word) {
+                return msg;
+            }
+            let words: Vec<String> = invalid.iter().map(|a| raw_word(a, raw)).collect();
+            format!("unrecognized arguments: {}", words.join(" "))
+        }
         ErrorKind::ArgumentConflict => {
             let prior = context_strings(e, ContextKind::PriorArg);
             let other = prior

@@ -382,6 +382,16 @@ fn render_tool(h: &mut Html, tool: &Tool, n: usize, section: &mut usize) {
         if !c.usage.is_empty() {
             code_block(h, "usage", &c.usage);
         }
+        if !c.notes.is_empty() || !c.examples.is_empty() {
+            // The tool's own notes and examples (of all its subcommands).
+            h.markup("<div class=\"section\"")
+                .id("section", *section)
+                .attr("data-section", &c.name)
+                .markup(">");
+            *section += 1;
+            notes_and_examples(h, c);
+            h.markup("</div>");
+        }
         for sub in &c.subcommands {
             render_section(h, sub, true, section);
         }
@@ -442,6 +452,11 @@ fn render_section(h: &mut Html, c: &CommandDoc, heading: bool, section: &mut usi
         }
         h.markup("</tbody></table>");
     }
+    notes_and_examples(h, c);
+    h.markup("</div>");
+}
+
+fn notes_and_examples(h: &mut Html, c: &CommandDoc) {
     if !c.notes.is_empty() {
         h.markup("<p class=\"pre-line notes\">")
             .text(&c.notes)
@@ -453,7 +468,6 @@ fn render_section(h: &mut Html, c: &CommandDoc, heading: bool, section: &mut usi
             .markup("</h5>");
         code_block(h, "examples", &c.examples.join("\n"));
     }
-    h.markup("</div>");
 }
 
 #[cfg(test)]

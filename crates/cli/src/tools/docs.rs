@@ -170,18 +170,27 @@ pub(crate) fn reference() -> Reference {
 }
 
 /// The help's epilogue split into its notes and its worked examples: the
-/// indented lines after an `Examples:` line.
+/// indented lines after an `Examples:` (or `Example:`) line. A line
+/// starting with `#` is a comment within the examples; a line ending in
+/// `\` goes on in the next, as in the shell.
 pub(crate) fn split_examples(after_help: &str) -> (String, Vec<String>) {
     let mut notes = Vec::new();
-    let mut examples = Vec::new();
+    let mut examples: Vec<String> = Vec::new();
     let mut in_examples = false;
     for line in after_help.lines() {
-        if line.trim() == "Examples:" {
+        if matches!(line.trim(), "Examples:" | "Example:") {
             in_examples = true;
             continue;
         }
         if in_examples && line.starts_with(char::is_whitespace) && !line.trim().is_empty() {
-            examples.push(line.trim().to_owned());
+            match examples.last_mut() {
+                // A shell line continued on the next.
+                Some(last) if last.ends_with('\\') => {
+                    last.push_str("\n    ");
+                    last.push_str(line.trim());
+                }
+                _ => examples.push(line.trim().to_owned()),
+            }
             continue;
         }
         in_examples = false;
@@ -341,7 +350,8 @@ mod tests {
     use super::*;
 
     /// Splits an example into words as a POSIX shell would (quotes and
-    /// backslashes), up to the first unquoted pipe, redirection, `;` or `&`.
+    /// backslashes), up to the first unquoted pipe, redirection, `;`, `&`
+    /// or comment.
     fn shell_words(line: &str) -> Vec<String> {
         let mut words = Vec::new();
         let mut cur = String::new();
@@ -368,11 +378,17 @@ mod tests {
                         }
                     }
                 }
-                '\\' => {
-                    has = true;
-                    cur.extend(chars.next());
-                }
+                '\\' => match chars.next() {
+                    // A continued line.
+                    Some('\n') => {}
+                    next => {
+                        has = true;
+                        cur.extend(next);
+                    }
+                },
                 '|' | '>' | '<' | ';' | '&' => break,
+                // A comment.
+                '#' if !has => break,
                 c if c.is_whitespace() => {
                     if has {
                         words.push(std::mem::take(&mut cur));
@@ -408,6 +424,8 @@ mod tests {
             ]
         );
         assert_eq!(shell_words("a > out"), ["a"]);
+        assert_eq!(shell_words("a b#c  # comment"), ["a", "b#c"]);
+        assert_eq!(shell_words("a \\\n    b"), ["a", "b"]);
     }
 
     #[test]
@@ -434,22 +452,20 @@ mod tests {
         })
     }
 
-    /// The examples of `cmd` and its subcommands, each with the subcommand
-    /// path it belongs to; every leaf command must have at least one.
+    /// The examples of `cmd` and its subcommands, each with the path of the
+    /// command whose help gives it.
     fn all_examples(cmd: &Command, path: &[String], out: &mut Vec<(Vec<String>, String)>) {
         let after = cmd
             .get_after_help()
             .map(ToString::to_string)
             .unwrap_or_default();
         let (_, examples) = split_examples(&after);
-        let leaf = cmd.get_subcommands().next().is_none();
-        assert!(
-            !leaf || !examples.is_empty(),
-            "{} {} has no worked example",
-            cmd.get_name(),
-            path.join(" ")
+        out.extend(
+            examples
+                .into_iter()
+                .filter(|e| !e.starts_with('#'))
+                .map(|e| (path.to_vec(), e)),
         );
-        out.extend(examples.into_iter().map(|e| (path.to_vec(), e)));
         for sub in cmd.get_subcommands() {
             let mut p = path.to_vec();
             p.push(sub.get_name().to_owned());
@@ -457,34 +473,90 @@ mod tests {
         }
     }
 
-    /// Every example of every registered tool and subcommand starts with
-    /// the tool's name and the subcommand's, and the tool's own argument
-    /// parser accepts it: the examples cannot drift from the flags.
+    /// The paths of the leaf commands of `cmd`.
+    fn leaves(cmd: &Command, path: &[String], out: &mut Vec<Vec<String>>) {
+        if cmd.get_subcommands().next().is_none() {
+            out.push(path.to_vec());
+        }
+        for sub in cmd.get_subcommands() {
+            let mut p = path.to_vec();
+            p.push(sub.get_name().to_owned());
+            leaves(sub, &p, out);
+        }
+    }
+
+    /// Every example of every registered tool starts with the tool's name
+    /// (and the subcommand whose help gives it), the tool's own argument
+    /// parser accepts it, and every command and subcommand has one: the
+    /// examples cannot drift from the flags.
     #[test]
     fn every_example_parses_with_its_tool() {
         let mut checked = 0;
         for d in documented() {
             let mut names = vec![d.name.clone()];
             names.extend(d.aliases.iter().cloned());
+            let cmd = d.tool.command();
             let mut all = Vec::new();
-            all_examples(&d.tool.command(), &[], &mut all);
+            all_examples(&cmd, &[], &mut all);
+            let mut covered: Vec<Vec<String>> = Vec::new();
             for (path, ex) in all {
                 let words = shell_words(&ex);
-                let rest = strip_name(&words, &names)
-                    .unwrap_or_else(|| panic!("example {ex:?} does not start with {names:?}"));
+                let Some(rest) = strip_name(&words, &names) else {
+                    // A step of a worked sequence with another tool: its
+                    // parser must accept it.
+                    let other = documented()
+                        .into_iter()
+                        .find_map(|o| {
+                            let mut n = vec![o.name.clone()];
+                            n.extend(o.aliases.iter().cloned());
+                            strip_name(&words, &n).map(|rest| (o, rest))
+                        })
+                        .unwrap_or_else(|| {
+                            panic!("example {ex:?} does not start with a tool name")
+                        });
+                    let (o, rest) = other;
+                    let mut argv = vec![o.name.clone()];
+                    argv.extend(rest);
+                    let result = prepared(o.tool.command(), &o.name).try_get_matches_from(&argv);
+                    assert!(result.is_ok(), "{ex:?} does not parse: {:?}", result.err());
+                    continue;
+                };
                 assert!(
                     rest.len() >= path.len() && rest[..path.len()] == path[..],
                     "example {ex:?} is not for '{}'",
                     path.join(" ")
                 );
+                // The subcommands it runs.
+                let mut at = &cmd;
+                let mut ran = Vec::new();
+                for w in &rest {
+                    match at.find_subcommand(w) {
+                        Some(sub) => {
+                            ran.push(w.clone());
+                            at = sub;
+                        }
+                        None => break,
+                    }
+                }
+                covered.push(ran);
                 let mut argv = vec![d.name.clone()];
                 argv.extend(rest);
                 let result = prepared(d.tool.command(), &d.name).try_get_matches_from(&argv);
                 assert!(result.is_ok(), "{ex:?} does not parse: {:?}", result.err());
                 checked += 1;
             }
+            let mut want = Vec::new();
+            leaves(&cmd, &[], &mut want);
+            for leaf in want {
+                assert!(
+                    covered.contains(&leaf),
+                    "{} {} has no worked example",
+                    d.name,
+                    leaf.join(" ")
+                );
+            }
         }
-        assert!(checked >= 10, "only {checked} examples");
+        assert!(checked >= 20, "only {checked} examples");
     }
 
     /// Every registered tool and each of its subcommands is on the page,

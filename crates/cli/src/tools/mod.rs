@@ -4,10 +4,15 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 mod completions;
+mod demo;
 mod docs;
 mod install_links;
 mod key;
 mod layout;
+mod match_products;
+mod mock;
+mod record;
+mod run;
 mod sign;
 mod verify;
 
@@ -15,10 +20,15 @@ mod verify;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tool {
     Sign,
+    Run,
+    Record,
+    Mock,
+    MatchProducts,
     Verify,
     Key,
     Layout,
     InstallLinks,
+    Demo,
     Docs,
     Completions,
 }
@@ -27,7 +37,6 @@ pub(crate) enum Tool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Category {
     /// Tools that record evidence: links of steps.
-    #[allow(dead_code)] // the category of in-toto-run and in-toto-record
     Evidence,
     /// Tools that check evidence against a layout.
     Verification,
@@ -38,11 +47,35 @@ pub(crate) enum Category {
 /// The reference's tools that we provide under their own names.
 const REFERENCE_TOOLS: &[(&str, Tool)] = &[
     ("in-toto-sign", Tool::Sign),
+    ("in-toto-run", Tool::Run),
+    ("in-toto-record", Tool::Record),
+    ("in-toto-mock", Tool::Mock),
+    ("in-toto-match-products", Tool::MatchProducts),
     ("in-toto-verify", Tool::Verify),
 ];
 
 /// Our subcommands of `in-toto`.
 const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
+    (
+        "run",
+        Tool::Run,
+        "Run a step and write signed evidence of it (in-toto-run)",
+    ),
+    (
+        "record",
+        Tool::Record,
+        "Record a step in two halves, start and stop (in-toto-record)",
+    ),
+    (
+        "mock",
+        Tool::Mock,
+        "Run a command and write an unsigned link, to try things out (in-toto-mock)",
+    ),
+    (
+        "match-products",
+        Tool::MatchProducts,
+        "Check local files against a link's products (in-toto-match-products)",
+    ),
     (
         "sign",
         Tool::Sign,
@@ -62,6 +95,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "layout",
         Tool::Layout,
         "Write layouts in TOML (create), and show and lint layouts",
+    ),
+    (
+        "demo",
+        Tool::Demo,
+        "Run a whole supply chain end to end, verify it, then show a tampering being caught",
     ),
     (
         "install-links",
@@ -94,10 +132,15 @@ impl Tool {
     pub(crate) fn reference_name(self) -> &'static str {
         match self {
             Self::Sign => "in-toto-sign",
+            Self::Run => "in-toto-run",
+            Self::Record => "in-toto-record",
+            Self::Mock => "in-toto-mock",
+            Self::MatchProducts => "in-toto-match-products",
             Self::Verify => "in-toto-verify",
             Self::Key => "in-toto key",
             Self::Layout => "in-toto layout",
             Self::InstallLinks => "in-toto install-links",
+            Self::Demo => "in-toto demo",
             Self::Docs => "in-toto docs",
             Self::Completions => "in-toto completions",
         }
@@ -108,10 +151,15 @@ impl Tool {
     pub(crate) fn command(self) -> clap::Command {
         match self {
             Self::Sign => sign::command(),
+            Self::Run => run::command(),
+            Self::Record => record::command(),
+            Self::Mock => mock::command(),
+            Self::MatchProducts => match_products::command(),
             Self::Verify => verify::command(),
             Self::Key => key::command(),
             Self::Layout => layout::command(),
             Self::InstallLinks => install_links::command(),
+            Self::Demo => demo::command(),
             Self::Docs => docs::command(),
             Self::Completions => completions::command(),
         }
@@ -121,6 +169,59 @@ impl Tool {
     /// finds it by (besides its names, flags and texts).
     pub(crate) fn catalogue(self) -> (Category, &'static [&'static str]) {
         match self {
+            Self::Run => (
+                Category::Evidence,
+                &[
+                    "link",
+                    "materials",
+                    "products",
+                    "byproducts",
+                    "command",
+                    "dsse",
+                    "metablock",
+                    "exclude",
+                    "signing",
+                ],
+            ),
+            Self::Record => (
+                Category::Evidence,
+                &[
+                    "link",
+                    "start",
+                    "stop",
+                    "materials",
+                    "products",
+                    "unfinished",
+                    "dsse",
+                    "metablock",
+                    "signing",
+                ],
+            ),
+            Self::MatchProducts => (
+                Category::Verification,
+                &["products", "link", "digests", "compare", "exclude"],
+            ),
+            Self::Mock => (
+                Category::Maintenance,
+                &[
+                    "unsigned link",
+                    "try",
+                    "materials",
+                    "products",
+                    "byproducts",
+                ],
+            ),
+            Self::Demo => (
+                Category::Maintenance,
+                &[
+                    "demo",
+                    "tutorial",
+                    "end to end",
+                    "tampering",
+                    "threshold",
+                    "inspection",
+                ],
+            ),
             Self::Sign => (
                 Category::Maintenance,
                 &[
@@ -179,10 +280,15 @@ impl Tool {
     pub(crate) fn main(self, prog: &str, args: Vec<OsString>) -> ExitCode {
         match self {
             Self::Sign => sign::main(prog, args),
+            Self::Run => run::main(prog, args),
+            Self::Record => record::main(prog, args),
+            Self::Mock => mock::main(prog, args),
+            Self::MatchProducts => match_products::main(prog, args),
             Self::Verify => verify::main(prog, args),
             Self::Key => key::main(prog, args),
             Self::Layout => layout::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),
+            Self::Demo => demo::main(prog, args),
             Self::Docs => docs::main(prog, args),
             Self::Completions => completions::main(prog, args),
         }

@@ -8,10 +8,15 @@
     clippy::panic
 )]
 
+mod demo;
 mod gpg;
 mod html;
 mod keys;
 mod layout;
+mod match_products;
+mod mock;
+mod record;
+mod run;
 mod sign;
 mod util;
 mod verify;

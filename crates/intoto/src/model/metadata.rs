@@ -30,6 +30,9 @@ pub enum MetadataError {
     /// The DSSE envelope is malformed.
     #[error(transparent)]
     Dsse(#[from] intoto_dsse::Error),
+    /// The file is not valid JSON.
+    #[error("not valid JSON: {0}")]
+    Json(#[source] intoto_cjson::ParseError),
     /// The DSSE payload is not valid JSON.
     #[error("the DSSE payload is not valid JSON: {0}")]
     PayloadJson(#[from] intoto_cjson::ParseError),
@@ -196,7 +199,8 @@ impl Metadata {
 
     /// Parses metadata from file bytes (strict JSON: duplicate keys rejected).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, MetadataError> {
-        Self::from_value(&intoto_cjson::from_slice(bytes)?)
+        let value = intoto_cjson::from_slice(bytes).map_err(MetadataError::Json)?;
+        Self::from_value(&value)
     }
 
     /// Whether this is a DSSE envelope.
