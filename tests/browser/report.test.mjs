@@ -3,6 +3,7 @@
 // hostile layout's strings are text, never markup.
 
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
@@ -70,6 +71,41 @@ test("a failing verification shows the verdict, the failing rule and its digests
   await screenshot(page, "report-failing-step");
   await screenshot(page, "report-failing-full", { fullPage: true });
   assert.deepEqual(b.requests, [], "the page loads nothing");
+});
+
+test("the report of the attacked chain of 'in-toto demo' shows the failing rule and its digests", async () => {
+  const dir = tempDir("demo");
+  run("in-toto", ["demo", "--dir", path.join(dir, "demo")], dir);
+  const final = path.join(dir, "demo", "attacked", "final");
+  run("in-toto-verify", ["-l", "root.layout", "--verification-keys", "owner.pub", "--link-dir", "links", "--report-html", "report.html"], final, 1);
+  // What the links recorded: the digest write-code produced, and the one build consumed.
+  const links = fs.readdirSync(path.join(final, "links"));
+  const read = (prefix) =>
+    links
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(final, "links", f), "utf8")).signed);
+  const produced = read("write-code.")[0].products["src/hello.py"].sha256;
+  const consumed = new Set(read("build.").map((l) => l.materials["src/hello.py"].sha256));
+  consumed.delete(produced);
+  assert.equal(consumed.size, 1, "one builder took another source");
+  const [taken] = consumed;
+
+  const { page } = b;
+  await page.goto(fileUrl(path.join(final, "report.html")));
+  assert.equal((await page.locator("header.verdict h1").textContent()).trim(), "Verification failed");
+  const failures = page.locator("li.failure");
+  assert.equal(await failures.count(), 2);
+  assert.equal(await failures.nth(0).getAttribute("data-failure-type"), "threshold");
+  const rule = page.locator("li.failure[data-failure-type='rule']");
+  const text = await rule.innerText();
+  assert.match(text, /build/);
+  assert.match(text, /Rule 2 of the materials rules: DISALLOW \*/);
+  assert.match(text, /MATCH src\/\* WITH PRODUCTS FROM write-code: the digests differ/);
+  assert.ok((await rule.locator("tr.expected").innerText()).replace(/\s+/g, "").includes(produced));
+  assert.ok((await rule.locator("tr.found").innerText()).replace(/\s+/g, "").includes(taken));
+  await rule.scrollIntoViewIfNeeded();
+  await screenshot(page, "report-demo-attacked-rule");
+  await screenshot(page, "report-demo-attacked-full", { fullPage: true });
 });
 
 test("a passing verification is green, inspection included", async () => {

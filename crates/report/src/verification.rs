@@ -732,8 +732,12 @@ impl Renderer {
         if let Some(unconsumed) = list.unconsumed
             && !unconsumed.is_empty()
         {
-            self.h
-                .markup("<p class=\"muted\">Consumed by no rule (allowed):</p>");
+            let all_passed = list.rows.iter().all(|r| r.passed != Some(false));
+            self.h.markup(if all_passed {
+                "<p class=\"muted\">Consumed by no rule (allowed):</p>"
+            } else {
+                "<p class=\"muted\">Consumed by no rule:</p>"
+            });
             self.paths(unconsumed);
         }
     }
