@@ -228,8 +228,10 @@ fn label_box(arrow: &Arrow) -> (i64, i64, i64) {
     (left, y - LABEL_H / 2, w)
 }
 
-/// Writes the graph of `chain` as an `<svg>` element.
-pub(crate) fn render(h: &mut Html, chain: &Chain<'_>) {
+/// Writes the graph of `chain` as an `<svg>` element. The arrowheads are
+/// defined in the first graph of a page (`with_defs`); later graphs (of
+/// sublayouts) use those, as ids must be unique in a page.
+pub(crate) fn render(h: &mut Html, chain: &Chain<'_>, with_defs: bool) {
     let (nodes, edges) = place(chain);
     let arrows = arrows(chain, &nodes, &edges);
     // The bounding box of boxes, curves and labels.
@@ -259,13 +261,15 @@ pub(crate) fn render(h: &mut Html, chain: &Chain<'_>) {
         .num(width)
         .markup(" ")
         .num(height)
-        .markup("\">")
-        .markup(
+        .markup("\">");
+    if with_defs {
+        h.markup(
             "<defs>\
              <marker id=\"arrow-ok\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead-ok\"/></marker>\
              <marker id=\"arrow-broken\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead-broken\"/></marker>\
              </defs>",
         );
+    }
     // Arrows under the boxes, labels over everything.
     for a in &arrows {
         let class = if a.broken { "broken" } else { "ok" };

@@ -56,6 +56,7 @@ pub fn render_verification_report(report: &VerificationReport, layout: Option<&L
     let mut r = Renderer {
         h: Html::new(),
         next_anchor: 0,
+        graphs: 0,
     };
     r.page(report, layout);
     r.h.into_string()
@@ -65,6 +66,8 @@ struct Renderer {
     h: Html,
     /// Anchors are numbered across nested sublayout reports.
     next_anchor: usize,
+    /// Graphs written so far.
+    graphs: usize,
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
@@ -141,7 +144,8 @@ impl Renderer {
         if !chain.items.is_empty() {
             self.section_head(depth, "chain", "Supply chain");
             self.h.markup("<div class=\"graph-box\">");
-            graph::render(&mut self.h, &chain);
+            graph::render(&mut self.h, &chain, self.graphs == 0);
+            self.graphs += 1;
             self.h.markup(
                 "</div><div class=\"legend\">\
                  <span><span class=\"swatch passed\"></span>passed</span>\

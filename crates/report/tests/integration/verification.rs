@@ -49,6 +49,24 @@ fn only_our_markup(page: &str) {
             }
         }
     }
+    let mut ids: Vec<&str> = tags
+        .iter()
+        .flat_map(|t| t.attrs.iter())
+        .filter(|(a, _)| a == "id")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "ids are unique");
+    for (a, v) in tags.iter().flat_map(|t| t.attrs.iter()) {
+        if a == "href" {
+            assert!(
+                ids.contains(&&v[1..]),
+                "a link to {v}, which is not on the page"
+            );
+        }
+    }
     assert_eq!(
         tags.iter().filter(|t| t.name == "style" && !t.end).count(),
         1
@@ -262,4 +280,73 @@ fn a_hostile_layout_cannot_inject_markup_or_script() {
         assert_eq!(names_attr.len(), 4);
         assert!(names_attr.contains(&"&lt;img src=x onerror=alert(&#39;clone&#39;)&gt;"));
     }
+}
+
+#[test]
+fn a_sublayout_report_is_nested_under_its_step() {
+    use intoto::metadata_io::write_metadata;
+    use intoto::model::{Layout, Link, Metadata, Payload};
+    use intoto::time::FixedClock;
+
+    use crate::support::{TempDir, link, now, rule, step};
+
+    let (owner, alice, bob) = (key(), key(), key());
+    let dir = TempDir::new("report-sublayout");
+    // alice's sublayout: bob's step 'inner' must create nothing but app.
+    let mut sub = Layout::new(&FixedClock(now()));
+    sub.expires = now().add_relative(1, 0, 0);
+    step(
+        &mut sub,
+        "inner",
+        &[&bob],
+        vec![],
+        vec![rule(&["CREATE", "app"]), rule(&["DISALLOW", "*"])],
+    );
+    let mut md = Metadata::new_metablock(&Payload::Layout(sub));
+    md.sign(&alice).unwrap();
+    let alice_id = alice.public_key().keyid().as_str().to_owned();
+    write_metadata(&dir.join(Link::file_name("delegated", &alice_id)), &md).unwrap();
+    let sub_dir = dir.join(format!("delegated.{}", &alice_id[..8]));
+    std::fs::create_dir(&sub_dir).unwrap();
+    let mut md = Metadata::new_metablock(&Payload::Link(link(
+        "inner",
+        &[],
+        &[("app", "app"), ("<b>stray</b>", "?")],
+    )));
+    md.sign(&bob).unwrap();
+    let bob_id = bob.public_key().keyid().as_str().to_owned();
+    write_metadata(&sub_dir.join(Link::file_name("inner", &bob_id)), &md).unwrap();
+    // The root layout delegates to alice.
+    let mut root = Layout::new(&FixedClock(now()));
+    root.expires = now().add_relative(1, 0, 0);
+    step(&mut root, "delegated", &[&alice], vec![], vec![]);
+    let mut md = Metadata::new_metablock(&Payload::Layout(root.clone()));
+    md.sign(&owner).unwrap();
+    let clock = FixedClock(now());
+    let report = intoto::verify::verify(
+        &md,
+        &[owner.public_key().clone()],
+        &intoto::verify::VerifyOptions::new()
+            .link_dir(dir.path())
+            .clock(&clock),
+    );
+    assert_eq!(report.verdict, Verdict::Fail, "{report}");
+    let page = render_verification_report(&report, Some(&root));
+    only_our_markup(&page);
+    // The step's link row carries the sublayout's own report, with its
+    // failing rule, its own graph and the stray artifact as text.
+    let nested = &page[at(&page, "<details class=\"sublayout\">")..];
+    assert!(nested.starts_with("<details class=\"sublayout\"><summary>The sublayout's own report: failed</summary><div class=\"sub-report\">"));
+    assert!(nested.contains("<h3>Verification failed</h3>"));
+    assert!(nested.contains("data-name=\"inner\""));
+    assert!(nested.contains("&lt;b&gt;stray&lt;/b&gt;"));
+    assert_eq!(page.matches("<svg").count(), 2);
+    assert_eq!(
+        page.matches("<marker id=").count(),
+        2,
+        "arrowheads defined once"
+    );
+    assert_eq!(node_class(&page, "step delegated"), "node node-failed");
+    assert_eq!(node_class(&page, "step inner"), "node node-failed");
+    assert!(page.contains("data-failure-type=\"sublayout\""));
 }
