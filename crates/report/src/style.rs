@@ -116,6 +116,7 @@ tr.rule-detail td { background: #fff5f5; border-top: 0; padding-top: 0; }
 ul.paths { margin: 0; padding: 0; list-style: none; font-family: var(--mono); font-size: .82rem; }
 ul.paths li { overflow-wrap: anywhere; }
 .readme { white-space: pre-wrap; }
+table.keys code { white-space: nowrap; overflow-wrap: normal; font-size: .8rem; }
 .sub-report { border-left: 3px solid var(--line); padding-left: 14px; margin: 8px 0; }
 "#;
 
