@@ -19,9 +19,17 @@ export const bin = process.env.IN_TOTO_BIN || path.join(targetDir, "debug", "in-
 export const screenshots = path.join(root, "target", "screenshots");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 
-/** A fresh temporary directory. */
+const made = [];
+process.on("exit", () => {
+  if (process.env.KEEP_TEST_DIRS) return;
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the tests end (unless KEEP_TEST_DIRS is set). */
 export function tempDir(label) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `in-toto-browser-${label}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `in-toto-browser-${label}-`));
+  made.push(d);
+  return d;
 }
 
 /**
