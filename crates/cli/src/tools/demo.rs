@@ -24,7 +24,7 @@ use intoto_crypto::{KeySpec, PrivateKey};
 
 use crate::common::parse;
 
-fn command() -> ClapCommand {
+pub(crate) fn command() -> ClapCommand {
     ClapCommand::new("demo")
         .about("Run a whole supply chain end to end, verify it, then show a tampering being caught")
         .after_help("Example:\n  in-toto demo\n  in-toto demo --dir /tmp/intoto-demo --keep")

@@ -33,7 +33,7 @@ fn top_command() -> Command {
         .after_help(
             "Examples:\n  \
              in-toto-record start -n edit --signing-key alice -m .\n  \
-             (edit the files)\n  \
+             # edit the files, then:\n  \
              in-toto-record stop -n edit --signing-key alice -p .\n  \
              in-toto-record stop -n edit --signing-key alice -p . -d metadata/",
         )
@@ -45,6 +45,14 @@ fn top_command() -> Command {
             "check the unfinished link, hash the products and write the signed link \
              '<name>.<keyid prefix>.link'",
         ))
+}
+
+/// The whole tool as its documentation describes it: both halves with
+/// all their arguments.
+pub(crate) fn command() -> Command {
+    top_command()
+        .mut_subcommand("start", |_| sub_command(false).name("start"))
+        .mut_subcommand("stop", |_| sub_command(true).name("stop"))
 }
 
 fn sub_command(stop: bool) -> Command {

@@ -23,7 +23,7 @@ use crate::common::{
 
 const REQUIRED: &str = "Required Named Arguments";
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     let cmd = Command::new("in-toto-run")
         .override_usage("in-toto-run <named arguments> [options] \\\n\t -- <command> [args]")
         .args_override_self(true)

@@ -10,6 +10,7 @@
 
 mod demo;
 mod gpg;
+mod html;
 mod keys;
 mod layout;
 mod match_products;
