@@ -9,10 +9,10 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, ArgGroup, Command};
 use intoto::files::write_atomic;
 use intoto::verify::params::is_valid_name;
-use intoto::verify::{Parameters, VerifyLog, VerifyOptions, verify_files};
+use intoto::verify::{Parameters, VerifyLog, VerifyOptions, verify_files_with};
 
 use crate::common::{
-    EXIT_USAGE, error, info, parse, post_parse_error, set_verbosity, strings, warn,
+    EXIT_USAGE, chain, error, info, parse, post_parse_error, set_verbosity, strings, warn,
 };
 
 const NO_KEYS: &str = "wrong arguments: specify at least one layout verification key: \
@@ -75,8 +75,23 @@ pub(crate) fn command() -> Command {
                      ecdsa) that must each have signed the layout; at least one is required",
                 ),
         )
+        .arg(
+            Arg::new("gpg")
+                .short('g')
+                .long("gpg")
+                .value_name("id")
+                .num_args(1..)
+                .action(ArgAction::Append)
+                .help("GnuPG key ids (exported from the keyring) that must each have signed the layout"),
+        )
         .next_help_heading("Options")
         .disable_help_flag(true)
+        .arg(
+            Arg::new("gpg_home")
+                .long("gpg-home")
+                .value_name("path")
+                .help("GnuPG home directory of the --gpg keys (default: GnuPG's own)"),
+        )
         .arg(
             Arg::new("help")
                 .short('h')
@@ -199,8 +214,23 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         .into_iter()
         .map(PathBuf::from)
         .collect();
-    if keys.is_empty() {
+    let gpg_ids = strings(&m, "gpg");
+    if keys.is_empty() && gpg_ids.is_empty() {
         return post_parse_error(command(), prog, true, NO_KEYS);
+    }
+    let mut gpg_keys = Vec::new();
+    if !gpg_ids.is_empty() {
+        info("Loading layout gpg key(s)...");
+        let home = m.get_one::<String>("gpg_home").map(PathBuf::from);
+        for id in &gpg_ids {
+            match intoto::keys::export_gpg_key(id, home.as_deref()) {
+                Ok(k) => gpg_keys.push(k),
+                Err(e) => {
+                    error(prog, chain(&e));
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
     }
     let layout = PathBuf::from(m.get_one::<String>("layout").cloned().unwrap_or_default());
     let link_dir = m
@@ -216,7 +246,7 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     if let Some(p) = params {
         options = options.parameters(p);
     }
-    let report = verify_files(&layout, &keys, &options);
+    let report = verify_files_with(&layout, &keys, &gpg_keys, &options);
 
     let mut code = if report.passed() {
         ExitCode::SUCCESS

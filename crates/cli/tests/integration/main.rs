@@ -10,6 +10,7 @@
 
 mod demo;
 mod gpg;
+mod gpg_tools;
 mod html;
 mod keys;
 mod layout;

@@ -203,6 +203,18 @@ pub fn verify_files(
     key_paths: &[PathBuf],
     options: &VerifyOptions<'_>,
 ) -> VerificationReport {
+    verify_files_with(layout_path, key_paths, &[], options)
+}
+
+/// [`verify_files`] with more layout keys already loaded (such as GnuPG
+/// keys exported from a keyring): they are merged with the PEM keys by
+/// key id (a key given twice counts once), as `in-toto-verify --gpg` does.
+pub fn verify_files_with(
+    layout_path: &Path,
+    key_paths: &[PathBuf],
+    more_keys: &[PublicKey],
+    options: &VerifyOptions<'_>,
+) -> VerificationReport {
     options.log.info(Stage::LoadLayout.log_line());
     let mut v = Verifier::new(options, String::new(), true);
     v.report.layout_file = Some(layout_path.to_path_buf());
@@ -243,6 +255,11 @@ pub fn verify_files(
                         msg,
                     );
                 }
+            }
+        }
+        for key in more_keys {
+            if !keys.iter().any(|k: &PublicKey| k.keyid() == key.keyid()) {
+                keys.push(key.clone());
             }
         }
         let status = if v.report.failures.is_empty() {
