@@ -16,18 +16,7 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 /// exit 0; errors print the usage line and `<prog>: error: <message>` to
 /// stderr and exit 2, as argparse does.
 pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<ArgMatches, ExitCode> {
-    let mut cmd = cmd
-        .name(prog.to_owned())
-        .bin_name(prog.to_owned())
-        .infer_long_args(true)
-        .disable_version_flag(true)
-        .arg(
-            clap::Arg::new("version")
-                .long("version")
-                .action(clap::ArgAction::Version)
-                .help("show program's version number and exit"),
-        )
-        .version(format!("3.1.0 (in-toto-rs {})", env!("CARGO_PKG_VERSION")));
+    let mut cmd = prepared(cmd, prog);
     let mut argv = vec![OsString::from(prog)];
     argv.extend(args);
     let raw: Vec<String> = argv
@@ -58,6 +47,27 @@ pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<Arg
             }
         },
     }
+}
+
+/// A tool's command as it parses its arguments when invoked as `prog`:
+/// named `prog`, long options abbreviable, and `--version`. The command
+/// reference, man pages and completions describe this same command.
+pub(crate) fn prepared(cmd: Command, prog: &str) -> Command {
+    decorated(cmd.name(prog.to_owned()).bin_name(prog.to_owned()))
+}
+
+/// What every tool adds to its command: long options may be abbreviated,
+/// and `--version`.
+pub(crate) fn decorated(cmd: Command) -> Command {
+    cmd.infer_long_args(true)
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("show program's version number and exit"),
+        )
+        .version(format!("3.1.0 (in-toto-rs {})", env!("CARGO_PKG_VERSION")))
 }
 
 /// The `usage: ...` line(s) of a command, ending in a newline.

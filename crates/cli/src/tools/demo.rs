@@ -24,7 +24,7 @@ use intoto_crypto::{KeySpec, PrivateKey};
 
 use crate::common::parse;
 
-fn command() -> ClapCommand {
+pub(crate) fn command() -> ClapCommand {
     ClapCommand::new("demo")
         .about("Run a whole supply chain end to end, verify it, then show a tampering being caught")
         .after_help("Example:\n  in-toto demo\n  in-toto demo --dir /tmp/intoto-demo --keep")
@@ -134,7 +134,7 @@ impl Demo {
 
         say("An honest run of the supply chain");
         let honest = self.dir.join("honest");
-        self.perform_chain(&honest, false)?;
+        self.perform_chain(&honest, false, bob.public_key().keyid().as_str())?;
         let pass = self.verify(&honest)?;
         println!("    verdict: {}", if pass { "PASSED" } else { "FAILED" });
 
@@ -142,7 +142,7 @@ impl Demo {
             "An attacked run: the source is changed behind alice's back after she wrote it, and bob's build link is edited",
         );
         let attacked = self.dir.join("attacked");
-        self.perform_chain(&attacked, true)?;
+        self.perform_chain(&attacked, true, bob.public_key().keyid().as_str())?;
         let attacked_pass = self.verify(&attacked)?;
         println!(
             "    verdict: {}",
@@ -225,7 +225,7 @@ impl Demo {
     /// Performs the three steps in `work/`, then sets up `final/` as the
     /// client receives it: the package, the layout, the owner's public key
     /// and the links.
-    fn perform_chain(&self, base: &Path, attack: bool) -> Result<(), String> {
+    fn perform_chain(&self, base: &Path, attack: bool, bob_keyid: &str) -> Result<(), String> {
         let work = base.join("work");
         let links = base.join("final/links");
         mkdir(&work)?;
@@ -295,26 +295,15 @@ impl Demo {
             PACKAGE,
         )?;
         if attack {
-            let bob_id = fs::read_dir(&links)
-                .map_err(|e| format!("{}: {e}", links.display()))?
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with("build."))
-                })
-                .collect::<Vec<_>>();
-            // Edit the second build link (bob's or alice's, whichever sorts last).
-            if let Some(victim) = bob_id.iter().max() {
-                println!(
-                    "    (attacker) changing the recorded return value in {}",
-                    victim.file_name().unwrap_or_default().to_string_lossy()
-                );
-                let text =
-                    fs::read_to_string(victim).map_err(|e| format!("{}: {e}", victim.display()))?;
-                let edited = text.replacen("\"return-value\": 0", "\"return-value\": 1", 1);
-                write_atomic(victim, edited.as_bytes()).map_err(|e| e.to_string())?;
-            }
+            let victim = links.join(intoto::model::Link::file_name("build", bob_keyid));
+            println!(
+                "    (attacker) changing the recorded return value in bob's {}",
+                victim.file_name().unwrap_or_default().to_string_lossy()
+            );
+            let text =
+                fs::read_to_string(&victim).map_err(|e| format!("{}: {e}", victim.display()))?;
+            let edited = text.replacen("\"return-value\": 0", "\"return-value\": 1", 1);
+            write_atomic(&victim, edited.as_bytes()).map_err(|e| e.to_string())?;
         }
         let fin = base.join("final");
         copy(&work.join("app.tar"), &fin.join("app.tar"))?;

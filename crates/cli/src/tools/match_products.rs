@@ -13,7 +13,7 @@ use intoto::run::match_products;
 
 use crate::common::{chain, parse, strings};
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("in-toto-match-products")
         .override_usage(
             "in-toto-match-products [-h] -l <path> [-p <path> [<path> ...]] \

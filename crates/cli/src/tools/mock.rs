@@ -12,7 +12,7 @@ use crate::common::{EXIT_USAGE, chain, error, parse, post_parse_error, set_verbo
 
 const USAGE: &str = "in-toto-mock [-h] --name <name> -- <command> [args]";
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("in-toto-mock")
         .override_usage(USAGE)
         .args_override_self(true)

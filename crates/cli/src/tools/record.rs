@@ -6,11 +6,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgGroup, Command};
-use intoto::run::{StepOptions, check_step_name, record_start, record_stop};
+use intoto::run::{StepOptions, check_step_name, record_start_with, record_stop_with};
 
 use super::run::{
-    CliObserver, load_signer, paths_arg, record_options, signing_key_arg, step_args, use_dsse_arg,
-    verbosity_args,
+    CliObserver, KeyChoice, gpg_args, key_choice, link_signer, load_signer, paths_arg,
+    record_options, signing_key_arg, step_args, use_dsse_arg, verbosity_args,
 };
 use crate::common::{EXIT_USAGE, chain, error, parse, post_parse_error, set_verbosity, strings};
 
@@ -33,7 +33,7 @@ fn top_command() -> Command {
         .after_help(
             "Examples:\n  \
              in-toto-record start -n edit --signing-key alice -m .\n  \
-             (edit the files)\n  \
+             # edit the files, then:\n  \
              in-toto-record stop -n edit --signing-key alice -p .\n  \
              in-toto-record stop -n edit --signing-key alice -p . -d metadata/",
         )
@@ -47,6 +47,14 @@ fn top_command() -> Command {
         ))
 }
 
+/// The whole tool as its documentation describes it: both halves with
+/// all their arguments.
+pub(crate) fn command() -> Command {
+    top_command()
+        .mut_subcommand("start", |_| sub_command(false).name("start"))
+        .mut_subcommand("stop", |_| sub_command(true).name("stop"))
+}
+
 fn sub_command(stop: bool) -> Command {
     let name = if stop {
         "in-toto-record stop"
@@ -54,12 +62,12 @@ fn sub_command(stop: bool) -> Command {
         "in-toto-record start"
     };
     let usage = if stop {
-        "in-toto-record stop [-h] -n <name> [-P [<password>]] [--signing-key <path>] \
+        "in-toto-record stop [-h] -n <name> [-P [<password>]] [-g [<id>]] [--gpg-home <path>] [--signing-key <path>] \
          [--exclude <pattern> [<pattern> ...]] [--base-path <path>] \
          [--lstrip-paths <path> [<path> ...]] [--use-dsse] [-v | -q] \
          [-p <path> [<path> ...]] [-d <directory>]"
     } else {
-        "in-toto-record start [-h] -n <name> [-P [<password>]] [--signing-key <path>] \
+        "in-toto-record start [-h] -n <name> [-P [<password>]] [-g [<id>]] [--gpg-home <path>] [--signing-key <path>] \
          [--exclude <pattern> [<pattern> ...]] [--base-path <path>] \
          [--lstrip-paths <path> [<path> ...]] [--use-dsse] [-v | -q] \
          [-m <path> [<path> ...]]"
@@ -83,7 +91,8 @@ fn sub_command(stop: bool) -> Command {
                 .help_heading("Required Named Arguments")
                 .help("name of the step, as in the layout; part of the link's file name"),
         )
-        .arg(signing_key_arg());
+        .arg(signing_key_arg())
+        .args(gpg_args());
     let cmd = step_args(cmd)
         .arg(use_dsse_arg().help(if stop {
             "ignored: the finished link uses the container of the unfinished one"
@@ -182,18 +191,10 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         Err(code) => return code,
     };
     set_verbosity(m.get_flag("verbose"), m.get_flag("quiet"));
-    let Some(key_path) = m
-        .get_one::<String>("signing-key")
-        .filter(|k| !k.is_empty())
-        .cloned()
-    else {
+    let choice = match key_choice(&m) {
+        Ok(c) => c,
         // The reference prints the top-level usage here.
-        return post_parse_error(
-            top_command(),
-            prog,
-            false,
-            "Specify either '--signing-key <path>' or '--gpg [<keyid>]'",
-        );
+        Err(msg) => return post_parse_error(top_command(), prog, false, &msg),
     };
     let name = m
         .get_one::<String>("step-name")
@@ -207,8 +208,18 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
             &format!("argument -n/--step-name: {e}"),
         );
     }
-    let signer = match load_signer(&m, &key_path) {
-        Ok(k) => k,
+    let pem = match &choice {
+        KeyChoice::Pem(path) => match load_signer(&m, path) {
+            Ok(k) => Some(k),
+            Err(msg) => {
+                error(&sub_prog, msg);
+                return ExitCode::FAILURE;
+            }
+        },
+        KeyChoice::Gpg(_) => None,
+    };
+    let signer = match link_signer(&choice, &pem) {
+        Ok(s) => s,
         Err(msg) => {
             error(&sub_prog, msg);
             return ExitCode::FAILURE;
@@ -222,16 +233,16 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     };
     let result = if stop {
         let dir = m.get_one::<String>("metadata-directory").map(Path::new);
-        record_stop(
+        record_stop_with(
             &name,
             &strings(&m, "products"),
             &opts,
-            &signer,
+            signer,
             dir,
             &observer,
         )
     } else {
-        record_start(&name, &strings(&m, "materials"), &opts, &signer, &observer)
+        record_start_with(&name, &strings(&m, "materials"), &opts, signer, &observer)
     };
     match result {
         Ok(_) => ExitCode::SUCCESS,

@@ -11,10 +11,11 @@ use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use intoto::keys::load_private_key;
 use intoto::record::{Progress, RecordOptions, TerminalProgress};
 use intoto::run::{
-    Observer, Redactor, RunEvent, RunOptions, StepOptions, SystemExecutor, check_step_name,
-    run_step, write_link,
+    LinkSigner, Observer, Redactor, RunEvent, RunOptions, StepOptions, SystemExecutor,
+    check_step_name, run_step_with, write_link,
 };
 use intoto_crypto::PrivateKey;
+use intoto_crypto::gpg::{Gpg, GpgSigner};
 
 use crate::common::{
     EXIT_USAGE, chain, error, info, parse, post_parse_error, prompt_password, set_verbosity,
@@ -23,7 +24,7 @@ use crate::common::{
 
 const REQUIRED: &str = "Required Named Arguments";
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     let cmd = Command::new("in-toto-run")
         .override_usage("in-toto-run <named arguments> [options] \\\n\t -- <command> [args]")
         .args_override_self(true)
@@ -60,6 +61,7 @@ fn command() -> Command {
                 ),
         )
         .arg(signing_key_arg())
+        .args(gpg_args())
         .arg(
             Arg::new("command")
                 .value_name("command")
@@ -150,6 +152,72 @@ pub(super) fn signing_key_arg() -> Arg {
             "private key to sign the link with: PEM, PKCS#8 (optionally encrypted, see \
              --password) or traditional RSA/EC; Ed25519, RSA and ECDSA keys are supported",
         )
+}
+
+/// `-g/--gpg [<id>]` and `--gpg-home <path>`.
+pub(super) fn gpg_args() -> [Arg; 2] {
+    [
+        Arg::new("gpg")
+            .short('g')
+            .long("gpg")
+            .value_name("id")
+            .num_args(0..=1)
+            .help(
+                "sign the link with GnuPG: the key with this (hex) id, or the default key \
+                 when no id is given",
+            ),
+        Arg::new("gpg_home")
+            .long("gpg-home")
+            .value_name("path")
+            .help("GnuPG home directory of the --gpg key (default: GnuPG's own)"),
+    ]
+}
+
+/// How a link is to be signed: a PEM key or GnuPG.
+pub(super) enum KeyChoice {
+    /// `--signing-key <path>`.
+    Pem(String),
+    /// `--gpg [<id>]` (`--gpg-home`).
+    Gpg(GpgSigner),
+}
+
+/// The reference's "exactly one of --signing-key and --gpg" check (a
+/// usage error).
+pub(super) fn key_choice(m: &ArgMatches) -> Result<KeyChoice, String> {
+    let key = m
+        .get_one::<String>("signing-key")
+        .filter(|k| !k.is_empty())
+        .cloned();
+    match (key, m.contains_id("gpg")) {
+        (Some(k), false) => Ok(KeyChoice::Pem(k)),
+        (None, true) => {
+            let id = m.get_one::<String>("gpg").cloned();
+            let home = m.get_one::<String>("gpg_home").map(PathBuf::from);
+            Ok(KeyChoice::Gpg(GpgSigner::new(
+                Gpg::new(home.as_deref()),
+                id,
+            )))
+        }
+        _ => Err("Specify either '--signing-key <path>' or '--gpg [<keyid>]'".to_owned()),
+    }
+}
+
+/// The signer for `choice`: the loaded PEM key, or GnuPG after the
+/// reference's check that the key id is hex (an error, exit 1, there too).
+pub(super) fn link_signer<'a>(
+    choice: &'a KeyChoice,
+    pem: &'a Option<PrivateKey>,
+) -> Result<LinkSigner<'a>, String> {
+    match (pem, choice) {
+        (Some(k), _) => Ok(LinkSigner::Key(k)),
+        (None, KeyChoice::Gpg(g)) => match g.keyid() {
+            Some(id) if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Err(format!("expected hex string, got '{id} (<class 'str'>)'"))
+            }
+            _ => Ok(LinkSigner::Gpg(g)),
+        },
+        (None, KeyChoice::Pem(path)) => Err(format!("{path}: the key was not loaded")),
+    }
 }
 
 /// A `-m`/`-p`-style option taking one or more paths.
@@ -412,12 +480,9 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     };
     set_verbosity(m.get_flag("verbose"), m.get_flag("quiet"));
 
-    let key_path = m
-        .get_one::<String>("signing-key")
-        .filter(|k| !k.is_empty())
-        .cloned();
-    let Some(key_path) = key_path else {
-        return usage("Specify either '--signing-key <path>' or '--gpg [<keyid>]'");
+    let choice = match key_choice(&m) {
+        Ok(c) => c,
+        Err(msg) => return usage(&msg),
     };
     let no_command = m.get_flag("no-command");
     let link_cmd = if no_command { Vec::new() } else { link_cmd };
@@ -439,8 +504,18 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         warn("Note: --redact has no effect without --record-streams (nothing is recorded)");
     }
 
-    let signer = match load_signer(&m, &key_path) {
-        Ok(k) => k,
+    let pem = match &choice {
+        KeyChoice::Pem(path) => match load_signer(&m, path) {
+            Ok(k) => Some(k),
+            Err(msg) => {
+                error(prog, msg);
+                return ExitCode::FAILURE;
+            }
+        },
+        KeyChoice::Gpg(_) => None,
+    };
+    let signer = match link_signer(&choice, &pem) {
+        Ok(s) => s,
         Err(msg) => {
             error(prog, msg);
             return ExitCode::FAILURE;
@@ -457,11 +532,11 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     let observer = CliObserver {
         progress: !m.get_flag("quiet"),
     };
-    let result = run_step(
+    let result = run_step_with(
         &name,
         &link_cmd,
         &opts,
-        Some(&signer),
+        Some(signer),
         &SystemExecutor,
         &observer,
     )

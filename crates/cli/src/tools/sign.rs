@@ -16,7 +16,7 @@ use crate::common::{
     EXIT_USAGE, chain, info, parse, post_parse_error, prompt_password, set_verbosity, strings,
 };
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("in-toto-sign")
         .override_usage(
             "in-toto-sign [-h] -f <path> [-k <path> [<path> ...]] [-p]\n                    [-g [<id> ...]] [--gpg-home <path>] [-o <path>] [-a]\n                    [--verify] [-v | -q] [--version]",

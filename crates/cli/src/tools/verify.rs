@@ -9,16 +9,16 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, ArgGroup, Command};
 use intoto::files::write_atomic;
 use intoto::verify::params::is_valid_name;
-use intoto::verify::{Parameters, VerifyLog, VerifyOptions, verify_files};
+use intoto::verify::{Parameters, VerifyLog, VerifyOptions, verify_files_with};
 
 use crate::common::{
-    EXIT_USAGE, error, info, parse, post_parse_error, set_verbosity, strings, warn,
+    EXIT_USAGE, chain, error, info, parse, post_parse_error, set_verbosity, strings, warn,
 };
 
 const NO_KEYS: &str = "wrong arguments: specify at least one layout verification key: \
      '--verification-keys path [path ...]' and/or '--gpg id [id ...]'.";
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("in-toto-verify")
         .override_usage("in-toto-verify <named arguments> [options]")
         .about("Verify a software supply chain against its signed in-toto layout.")
@@ -52,7 +52,8 @@ fn command() -> Command {
              in-toto-verify --layout root.layout --verification-keys alice.pub\n  \
              in-toto-verify -l root.layout --verification-keys alice.pub bob.pub --link-dir links\n  \
              in-toto-verify -l root.layout --verification-keys alice.pub --param VERSION=1.2 \
-             --report-json report.json",
+             --report-json report.json\n  \
+             in-toto-verify -l root.layout --verification-keys alice.pub --report-html report.html",
         )
         .next_help_heading("Required Named Arguments")
         .arg(
@@ -74,8 +75,23 @@ fn command() -> Command {
                      ecdsa) that must each have signed the layout; at least one is required",
                 ),
         )
+        .arg(
+            Arg::new("gpg")
+                .short('g')
+                .long("gpg")
+                .value_name("id")
+                .num_args(1..)
+                .action(ArgAction::Append)
+                .help("GnuPG key ids (exported from the keyring) that must each have signed the layout"),
+        )
         .next_help_heading("Options")
         .disable_help_flag(true)
+        .arg(
+            Arg::new("gpg_home")
+                .long("gpg-home")
+                .value_name("path")
+                .help("GnuPG home directory of the --gpg keys (default: GnuPG's own)"),
+        )
         .arg(
             Arg::new("help")
                 .short('h')
@@ -116,6 +132,16 @@ fn command() -> Command {
                 .value_name("FILE")
                 .help(
                     "write the full verification report as JSON (format: docs/report-json.md), \
+                     whatever the verdict",
+                ),
+        )
+        .arg(
+            Arg::new("report-html")
+                .long("report-html")
+                .value_name("FILE")
+                .help(
+                    "write the verification report as one self-contained HTML page (verdict, \
+                     failures with their rules and digests, the supply chain as a graph), \
                      whatever the verdict",
                 ),
         )
@@ -188,8 +214,23 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         .into_iter()
         .map(PathBuf::from)
         .collect();
-    if keys.is_empty() {
+    let gpg_ids = strings(&m, "gpg");
+    if keys.is_empty() && gpg_ids.is_empty() {
         return post_parse_error(command(), prog, true, NO_KEYS);
+    }
+    let mut gpg_keys = Vec::new();
+    if !gpg_ids.is_empty() {
+        info("Loading layout gpg key(s)...");
+        let home = m.get_one::<String>("gpg_home").map(PathBuf::from);
+        for id in &gpg_ids {
+            match intoto::keys::export_gpg_key(id, home.as_deref()) {
+                Ok(k) => gpg_keys.push(k),
+                Err(e) => {
+                    error(prog, chain(&e));
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
     }
     let layout = PathBuf::from(m.get_one::<String>("layout").cloned().unwrap_or_default());
     let link_dir = m
@@ -201,10 +242,11 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         .link_dir(link_dir)
         .inspection_timeout(Duration::from_secs(u64::try_from(timeout).unwrap_or(0)))
         .log(&log);
+    let params_for_html = params.clone();
     if let Some(p) = params {
         options = options.parameters(p);
     }
-    let report = verify_files(&layout, &keys, &options);
+    let report = verify_files_with(&layout, &keys, &gpg_keys, &options);
 
     let mut code = if report.passed() {
         ExitCode::SUCCESS
@@ -225,7 +267,44 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
             info(format!("Wrote the verification report to '{path}'."));
         }
     }
+    if let Some(path) = m.get_one::<String>("report-html") {
+        let verified = verified_layout(&layout, &report, params_for_html.as_ref());
+        let page = intoto_report::render_verification_report(&report, verified.as_ref());
+        if let Err(e) = write_atomic(Path::new(path), page.as_bytes()) {
+            error(prog, format!("cannot write the HTML report: {e}"));
+            code = ExitCode::FAILURE;
+        } else {
+            info(format!("Wrote the HTML verification report to '{path}'."));
+        }
+    }
     code
+}
+
+/// The layout to show next to the report: read again from `path` when the
+/// verifier accepted its signatures, with the same parameters substituted,
+/// and only if it is the layout the verifier saw (same expiry, steps and
+/// inspections). `None` otherwise: nothing unverified is shown as policy.
+fn verified_layout(
+    path: &Path,
+    report: &intoto::verify::VerificationReport,
+    params: Option<&Parameters>,
+) -> Option<intoto::model::Layout> {
+    let info = report.layout.as_ref()?;
+    let md = intoto::metadata_io::load_metadata(path).ok()?;
+    let intoto::model::Payload::Layout(mut layout) = md.payload().ok()? else {
+        return None;
+    };
+    if let Some(p) = params {
+        intoto::verify::substitute_parameters(&mut layout, p).ok()?;
+    }
+    let same = layout.expires == info.expires
+        && layout.steps.iter().map(|s| &s.name).eq(info.steps.iter())
+        && layout
+            .inspect
+            .iter()
+            .map(|i| &i.name)
+            .eq(info.inspections.iter());
+    same.then_some(layout)
 }
 
 /// Python's `int()` for a command-line value: optional sign, digits,

@@ -8,7 +8,10 @@
     clippy::panic
 )]
 
+mod demo;
 mod gpg;
+mod gpg_tools;
+mod html;
 mod keys;
 mod layout;
 mod match_products;

@@ -34,10 +34,11 @@ use std::path::{Path, PathBuf};
 pub use self::artifacts::{ArtifactList, Digests};
 pub use self::command::{CommandOutput, ExecError, Executor, SystemExecutor};
 pub use self::matching::{ProductsMatch, match_products};
-pub use self::record_step::{record_start, record_stop};
+pub use self::record_step::{record_start, record_start_with, record_stop, record_stop_with};
 pub use self::redact::{DEFAULT_PATTERNS, REDACTED, RedactPatternError, Redactor};
 pub use self::step::{
-    DEFAULT_TIMEOUT, RunOptions, StepOptions, StepRun, mock, run_step, write_link,
+    DEFAULT_TIMEOUT, LinkSigner, RunOptions, StepOptions, StepRun, mock, run_step, run_step_with,
+    write_link,
 };
 use crate::model::MetadataError;
 use crate::record::{NoProgress, Progress, RecordError, RecordWarning};
@@ -84,6 +85,35 @@ pub enum RunError {
         path: PathBuf,
         /// The step.
         name: String,
+    },
+    /// `record stop` with GnuPG found no unfinished link for the step.
+    #[error(
+        "LinkNotFoundError: Could not find a preliminary link for step '{name}' in the current working directory."
+    )]
+    NoPreliminaryLink {
+        /// The step.
+        name: String,
+    },
+    /// `record stop` with GnuPG found several unfinished links for the
+    /// step and cannot tell which is meant.
+    #[error(
+        "LinkNotFoundError: Found more than one preliminary links for step '{name}' in the current working directory: {}. We need exactly one to stop recording.",
+        files.join(", ")
+    )]
+    ManyPreliminaryLinks {
+        /// The step.
+        name: String,
+        /// The unfinished links found.
+        files: Vec<String>,
+    },
+    /// Listing the working directory for unfinished links failed.
+    #[error("{}: cannot list the directory: {source}", dir.display())]
+    ListDir {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
     /// The unfinished link's signature does not verify with the key.
     #[error("{}: the unfinished link's signature does not verify with the given key: {source}", path.display())]

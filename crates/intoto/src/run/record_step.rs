@@ -9,7 +9,7 @@ use intoto_crypto::Signer;
 
 use super::artifacts::{ArtifactList, Digests};
 use super::serialize::LinkView;
-use super::step::{StepOptions, record, seal};
+use super::step::{LinkSigner, StepOptions, record, seal};
 use super::{Observer, RunError, RunEvent, StoredKind, check_step_name};
 use crate::files::write_atomic;
 use crate::metadata_io::load_metadata;
@@ -24,6 +24,18 @@ pub fn record_start(
     materials: &[String],
     opts: &StepOptions,
     signer: &dyn Signer,
+    observer: &dyn Observer,
+) -> Result<PathBuf, RunError> {
+    record_start_with(name, materials, opts, LinkSigner::Key(signer), observer)
+}
+
+/// [`record_start`] with any [`LinkSigner`]: with GnuPG the file name
+/// takes the key id of the signature gpg made.
+pub fn record_start_with(
+    name: &str,
+    materials: &[String],
+    opts: &StepOptions,
+    signer: LinkSigner<'_>,
     observer: &dyn Observer,
 ) -> Result<PathBuf, RunError> {
     check_step_name(name)?;
@@ -42,15 +54,15 @@ pub fn record_start(
         command: &[],
         environment: &empty,
     };
-    let bytes = seal(
+    let (bytes, keyid) = seal(
         &view,
         opts.use_dsse,
         Some(signer),
         Some(RunEvent::Signing),
         observer,
     )?;
-    let keyid = signer.public_key().keyid().as_str();
-    let path = opts.place(&Link::unfinished_file_name(name, keyid));
+    let keyid = keyid.unwrap_or_default();
+    let path = opts.place(&Link::unfinished_file_name(name, &keyid));
     observer.event(&RunEvent::Storing {
         path: &path,
         kind: StoredKind::Preliminary,
@@ -74,11 +86,40 @@ pub fn record_stop(
     metadata_dir: Option<&Path>,
     observer: &dyn Observer,
 ) -> Result<PathBuf, RunError> {
+    record_stop_with(
+        name,
+        products,
+        opts,
+        LinkSigner::Key(signer),
+        metadata_dir,
+        observer,
+    )
+}
+
+/// [`record_stop`] with any [`LinkSigner`]. With GnuPG, the unfinished
+/// link is the one file `.<name>.*.link-unfinished` in the working
+/// directory (none, or more than one, is an error, as in the reference);
+/// its signature is checked with the key exported from the keyring (the
+/// signer's key id, else the key id of the unfinished link's first
+/// signature), and the finished link is named after the new signature's
+/// key id.
+pub fn record_stop_with(
+    name: &str,
+    products: &[String],
+    opts: &StepOptions,
+    signer: LinkSigner<'_>,
+    metadata_dir: Option<&Path>,
+    observer: &dyn Observer,
+) -> Result<PathBuf, RunError> {
     check_step_name(name)?;
     observer.event(&RunEvent::StopRecording { name });
-    let key = signer.public_key();
-    let keyid = key.keyid().as_str();
-    let unfinished = opts.place(&Link::unfinished_file_name(name, keyid));
+    let unfinished = match signer {
+        LinkSigner::Key(key) => opts.place(&Link::unfinished_file_name(
+            name,
+            key.public_key().keyid().as_str(),
+        )),
+        LinkSigner::Gpg(_) => find_unfinished(name, opts)?,
+    };
     observer.event(&RunEvent::LoadingUnfinished(&unfinished));
     let metadata = match load_metadata(&unfinished) {
         Ok(m) => m,
@@ -91,12 +132,29 @@ pub fn record_stop(
         Err(e) => return Err(e.into()),
     };
     observer.event(&RunEvent::VerifyingUnfinished);
+    let signature_error = |source| RunError::UnfinishedSignature {
+        path: unfinished.clone(),
+        source: Box::new(source),
+    };
+    let verify_key = match signer {
+        LinkSigner::Key(key) => key.public_key().clone(),
+        LinkSigner::Gpg(gpg) => {
+            let keyid = match gpg.keyid() {
+                Some(id) => id.to_owned(),
+                None => metadata
+                    .signature_keyids()
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default(),
+            };
+            gpg.gpg()
+                .export_pubkey(&keyid)
+                .map_err(|e| signature_error(MetadataError::Gpg(e)))?
+        }
+    };
     metadata
-        .verify_signature(key)
-        .map_err(|source| RunError::UnfinishedSignature {
-            path: unfinished.clone(),
-            source: Box::new(source),
-        })?;
+        .verify_signature(&verify_key)
+        .map_err(signature_error)?;
     observer.event(&RunEvent::Extracting);
     let dsse = metadata.is_dsse();
     let (link, materials) =
@@ -116,14 +174,17 @@ pub fn record_stop(
         command: &link.command,
         environment: &link.environment,
     };
-    let bytes = seal(
+    let (bytes, keyid) = seal(
         &view,
         dsse,
         Some(signer),
-        Some(RunEvent::UpdatingSignature { keyid }),
+        Some(RunEvent::UpdatingSignature {
+            keyid: verify_key.keyid().as_str(),
+        }),
         observer,
     )?;
-    let path = opts.place_in(metadata_dir, &Link::file_name(name, keyid));
+    let keyid = keyid.unwrap_or_default();
+    let path = opts.place_in(metadata_dir, &Link::file_name(name, &keyid));
     observer.event(&RunEvent::Storing {
         path: &path,
         kind: StoredKind::Signed,
@@ -135,6 +196,38 @@ pub fn record_stop(
         source,
     })?;
     Ok(path)
+}
+
+/// The one file `.<name>.*.link-unfinished` in the working directory
+/// (the reference's glob: `*` matches any characters but `/`, and does
+/// not match a leading dot, which the pattern spells out anyway).
+fn find_unfinished(name: &str, opts: &StepOptions) -> Result<PathBuf, RunError> {
+    let dir = opts.place(".");
+    let entries = std::fs::read_dir(&dir).map_err(|source| RunError::ListDir {
+        dir: dir.clone(),
+        source,
+    })?;
+    let prefix = format!(".{name}.");
+    let mut found: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|f| {
+            f.strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(".link-unfinished"))
+                .is_some()
+        })
+        .collect();
+    found.sort();
+    match found.as_slice() {
+        [] => Err(RunError::NoPreliminaryLink {
+            name: name.to_owned(),
+        }),
+        [one] => Ok(opts.place(one)),
+        _ => Err(RunError::ManyPreliminaryLinks {
+            name: name.to_owned(),
+            files: found,
+        }),
+    }
 }
 
 /// The link of an unfinished link file, its materials taken out and kept

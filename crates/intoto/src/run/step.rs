@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use intoto_cjson::{Map, Value};
 use intoto_crypto::Signer;
+use intoto_crypto::gpg::GpgSigner;
 
 use super::command::Executor;
 use super::redact::Redactor;
@@ -197,16 +198,37 @@ pub(super) fn record(
     Ok(ArtifactList::from_sha256(recorded.artifacts))
 }
 
+/// Who signs a link: a key held in memory, or the `gpg` program.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub enum LinkSigner<'a> {
+    /// A key (PEM or otherwise) that signs in process.
+    Key(&'a dyn Signer),
+    /// GnuPG, with the signer's key id or the default key (Metablocks
+    /// only: GnuPG cannot sign DSSE envelopes, as in the reference).
+    Gpg(&'a GpgSigner),
+}
+
+impl std::fmt::Debug for LinkSigner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Key(s) => write!(f, "Key({})", s.public_key().keyid().as_str()),
+            Self::Gpg(g) => write!(f, "Gpg({:?})", g.keyid()),
+        }
+    }
+}
+
 /// Writes the link in a container (DSSE or Metablock), signed by `signer`
-/// if given, and returns the file contents. The events say which container
-/// (and, when `signing` is given, that it is signed).
+/// if given, and returns the file contents and the key id of the
+/// signature. The events say which container (and, when `signing` is
+/// given, that it is signed).
 pub(super) fn seal(
     link: &LinkView<'_>,
     dsse: bool,
-    signer: Option<&dyn Signer>,
+    signer: Option<LinkSigner<'_>>,
     signing: Option<RunEvent<'_>>,
     observer: &dyn Observer,
-) -> Result<Vec<u8>, RunError> {
+) -> Result<(Vec<u8>, Option<String>), RunError> {
     observer.event(&RunEvent::Generating { dsse });
     if let (Some(_), Some(event)) = (signer, &signing) {
         observer.event(event);
@@ -214,38 +236,58 @@ pub(super) fn seal(
     let sign_error = |e| RunError::Sign(Box::new(e));
     if dsse {
         let mut envelope = Envelope::new(link.dsse_payload(), PAYLOAD_TYPE);
-        if let Some(signer) = signer {
-            envelope.sign(signer).map_err(|err| {
-                sign_error(match err {
-                    intoto_dsse::Error::Sign(s) => MetadataError::Sign(s),
-                    other => MetadataError::Dsse(other),
-                })
-            })?;
+        let mut keyid = None;
+        match signer {
+            Some(LinkSigner::Key(signer)) => {
+                envelope.sign(signer).map_err(|err| {
+                    sign_error(match err {
+                        intoto_dsse::Error::Sign(s) => MetadataError::Sign(s),
+                        other => MetadataError::Dsse(other),
+                    })
+                })?;
+                keyid = Some(signer.public_key().keyid().as_str().to_owned());
+            }
+            Some(LinkSigner::Gpg(_)) => return Err(sign_error(MetadataError::GpgDsseSigning)),
+            None => {}
         }
-        return Ok(envelope.to_json().into_bytes());
+        return Ok((envelope.to_json().into_bytes(), keyid));
     }
     // The file's `signed` member is written while the signature over the
     // canonical form is made: for a big link both take tens of milliseconds.
     let (signed_member, signature) = rayon::join(
         || link.signed_member(),
-        || -> Result<Option<Value>, RunError> {
+        || -> Result<Option<(Value, String)>, RunError> {
             let Some(signer) = signer else {
                 return Ok(None);
             };
             let signed = link
                 .canonical()
                 .map_err(|e| sign_error(MetadataError::Canonical(e)))?;
-            let sig = signer
-                .sign(&signed)
-                .map_err(|e| sign_error(MetadataError::Sign(e)))?;
-            let mut entry = Map::new();
-            entry.insert("keyid".into(), signer.public_key().keyid().as_str().into());
-            entry.insert("sig".into(), intoto_crypto::digest::to_hex(&sig).into());
-            Ok(Some(Value::Object(entry)))
+            match signer {
+                LinkSigner::Key(signer) => {
+                    let sig = signer
+                        .sign(&signed)
+                        .map_err(|e| sign_error(MetadataError::Sign(e)))?;
+                    let id = signer.public_key().keyid().as_str().to_owned();
+                    let mut entry = Map::new();
+                    entry.insert("keyid".into(), id.as_str().into());
+                    entry.insert("sig".into(), intoto_crypto::digest::to_hex(&sig).into());
+                    Ok(Some((Value::Object(entry), id)))
+                }
+                LinkSigner::Gpg(gpg) => {
+                    let sig = gpg
+                        .sign(&signed)
+                        .map_err(|e| sign_error(MetadataError::Gpg(e)))?;
+                    Ok(Some((sig.to_value(), sig.keyid().as_str().to_owned())))
+                }
+            }
         },
     );
-    let signatures: Vec<Value> = signature?.into_iter().collect();
-    Ok(metablock_file(&signatures, &signed_member))
+    let (signatures, keyid) = match signature? {
+        Some((entry, id)) => (vec![entry], Some(id)),
+        None => (Vec::new(), None),
+    };
+    Ok((metablock_file(&signatures, &signed_member), keyid))
 }
 
 /// The reference's `in_toto_run`: records the materials, runs `command`
@@ -262,6 +304,27 @@ pub fn run_step(
     command: &[String],
     opts: &RunOptions,
     signer: Option<&dyn Signer>,
+    executor: &dyn Executor,
+    observer: &dyn Observer,
+) -> Result<StepRun, RunError> {
+    run_step_with(
+        name,
+        command,
+        opts,
+        signer.map(LinkSigner::Key),
+        executor,
+        observer,
+    )
+}
+
+/// [`run_step`] with any [`LinkSigner`], GnuPG among them: the link's
+/// file name then takes the key id of the signature gpg made (the signing
+/// subkey's, when the key has one).
+pub fn run_step_with(
+    name: &str,
+    command: &[String],
+    opts: &RunOptions,
+    signer: Option<LinkSigner<'_>>,
     executor: &dyn Executor,
     observer: &dyn Observer,
 ) -> Result<StepRun, RunError> {
@@ -298,7 +361,7 @@ pub fn run_step(
         command,
         environment: &environment,
     };
-    let bytes = seal(
+    let (bytes, keyid) = seal(
         &view,
         opts.step.use_dsse,
         signer,
@@ -311,7 +374,7 @@ pub fn run_step(
         products,
         byproducts,
         command: command.to_vec(),
-        keyid: signer.map(|s| s.public_key().keyid().as_str().to_owned()),
+        keyid,
         dsse: opts.step.use_dsse,
         bytes,
     })

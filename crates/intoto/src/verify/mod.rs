@@ -203,6 +203,18 @@ pub fn verify_files(
     key_paths: &[PathBuf],
     options: &VerifyOptions<'_>,
 ) -> VerificationReport {
+    verify_files_with(layout_path, key_paths, &[], options)
+}
+
+/// [`verify_files`] with more layout keys already loaded (such as GnuPG
+/// keys exported from a keyring): they are merged with the PEM keys by
+/// key id (a key given twice counts once), as `in-toto-verify --gpg` does.
+pub fn verify_files_with(
+    layout_path: &Path,
+    key_paths: &[PathBuf],
+    more_keys: &[PublicKey],
+    options: &VerifyOptions<'_>,
+) -> VerificationReport {
     options.log.info(Stage::LoadLayout.log_line());
     let mut v = Verifier::new(options, String::new(), true);
     v.report.layout_file = Some(layout_path.to_path_buf());
@@ -245,6 +257,11 @@ pub fn verify_files(
                 }
             }
         }
+        for key in more_keys {
+            if !keys.iter().any(|k: &PublicKey| k.keyid() == key.keyid()) {
+                keys.push(key.clone());
+            }
+        }
         let status = if v.report.failures.is_empty() {
             StageStatus::Passed
         } else {
@@ -276,9 +293,11 @@ pub fn verify(
 struct Entry {
     keyid: String,
     file: PathBuf,
+    /// The container of a validly signed sublayout (verified in its turn).
     metadata: Option<Metadata>,
-    /// A Metablock's payload, read (unverified) when the file was loaded.
-    parsed: Option<Payload>,
+    /// The signature check made when the file was read (`None`: missing,
+    /// unreadable, or no key in the layout may sign it).
+    checked: Option<SignatureCheck>,
     /// The verified payload, before sublayouts are resolved.
     verified: Option<Verified<Payload>>,
     /// The link the later stages use (a sublayout's summary link).
@@ -671,19 +690,26 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 ids
             })
             .collect();
-        // Read (and parse) every file at once, on all cores; report in order.
-        let files: Vec<PathBuf> = layout
+        // Read, parse and check the signature of every file at once, on all
+        // cores; report in order (the signatures in the next stage).
+        let now = self.opts.clock.now();
+        let link_dir = &self.opts.link_dir;
+        let files: Vec<(PathBuf, Option<&PublicKey>)> = layout
             .steps
             .iter()
             .zip(&authorized)
             .flat_map(|(step, ids)| {
-                ids.iter()
-                    .map(|k| self.opts.link_dir.join(Link::file_name(&step.name, k)))
+                ids.iter().map(move |k| {
+                    (
+                        link_dir.join(Link::file_name(&step.name, k)),
+                        verification_key(layout, step, k),
+                    )
+                })
             })
             .collect();
         let mut loaded_files = files
             .par_iter()
-            .map(|f| load_link(f))
+            .map(|(f, key)| load_link(f, *key, now))
             .collect::<Vec<_>>()
             .into_iter();
         for (step, authorized) in layout.steps.iter().zip(authorized) {
@@ -695,12 +721,12 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 let Some(loaded) = loaded_files.next() else {
                     break;
                 };
-                let (metadata, parsed, status, detail) = match loaded {
-                    Ok((md, parsed)) => {
+                let (loaded, status, detail) = match loaded {
+                    Ok(loaded) => {
                         found += 1;
-                        (Some(md), parsed, LinkStatus::Verified, None)
+                        (Some(loaded), LinkStatus::Verified, None)
                     }
-                    Err(f) if is_missing(&f.error) => (None, None, LinkStatus::Missing, None),
+                    Err(f) if is_missing(&f.error) => (None, LinkStatus::Missing, None),
                     Err(f) => {
                         let LoadFailure {
                             error: e,
@@ -718,17 +744,12 @@ impl<'o, 'a> Verifier<'o, 'a> {
                             kind,
                             msg,
                         );
-                        (None, None, LinkStatus::Unreadable, Some(e.to_string()))
+                        (None, LinkStatus::Unreadable, Some(e.to_string()))
                     }
                 };
-                let payload = match (&parsed, &metadata) {
-                    (Some(Payload::Layout(_)), _) => Some("layout"),
-                    (Some(_), _) => Some("link"),
-                    (None, Some(m)) => m.payload_kind().ok().map(|k| match k.as_str() {
-                        "layout" => "layout",
-                        _ => "link",
-                    }),
-                    (None, None) => None,
+                let (metadata, payload, checked) = match loaded {
+                    Some(l) => (l.metadata, l.payload, l.checked),
+                    None => (None, None, None),
                 };
                 checks.push(LinkCheck {
                     keyid: keyid.clone(),
@@ -743,7 +764,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     keyid: keyid.clone(),
                     file,
                     metadata,
-                    parsed,
+                    checked,
                     verified: None,
                     link: None,
                 });
@@ -785,26 +806,10 @@ impl<'o, 'a> Verifier<'o, 'a> {
     /// and normalised artifact names (stricter than the reference).
     fn link_signatures(&mut self, layout: &Layout, chain: &mut Chain) {
         let start = self.begin(Stage::LinkSignatures);
-        // Check every signature at once, on all cores; report in order.
-        let now = self.opts.clock.now();
+        // The signatures were checked when the files were read.
         let mut results: Vec<Vec<Option<SignatureCheck>>> = chain
-            .par_iter_mut()
-            .zip(&layout.steps)
-            .map(|(entries, step)| {
-                entries
-                    .par_iter_mut()
-                    .map(|e| {
-                        let md = e.metadata.as_ref()?;
-                        let key = verification_key(layout, step, &e.keyid)?;
-                        let result = trust::verify_signature_parsed(md, e.parsed.take(), key, now);
-                        if !matches!(&result, Ok(v) if matches!(v.get(), Payload::Layout(_))) {
-                            // Only sublayouts need their container later.
-                            e.metadata = None;
-                        }
-                        Some(result)
-                    })
-                    .collect()
-            })
+            .iter_mut()
+            .map(|entries| entries.iter_mut().map(|e| e.checked.take()).collect())
             .collect();
         for (si, step) in layout.steps.iter().enumerate() {
             let (Some(entries), Some(results)) = (chain.get_mut(si), results.get_mut(si)) else {
@@ -1433,12 +1438,31 @@ fn verification_key<'l>(
     })
 }
 
+/// A link file as read by [`load_link`].
+struct Loaded {
+    /// The container, kept only for a validly signed sublayout.
+    metadata: Option<Metadata>,
+    /// `link` or `layout`, when the payload could be read.
+    payload: Option<&'static str>,
+    /// The signature check by `key`, if there is a key.
+    checked: Option<SignatureCheck>,
+}
+
 /// Loads a link file with the checks the reference makes when it loads
 /// one, before any signature: a Metablock's payload must be a valid link or
 /// layout, and every DSSE signature must name its key. (Loading fails
 /// otherwise, and so does verification, even when the file would have been
-/// skipped later.)
-fn load_link(file: &Path) -> Result<(Metadata, Option<Payload>), Box<LoadFailure>> {
+/// skipped later.) Then checks the signature of `key`, the key that may
+/// sign it, if any.
+///
+/// A Metablock link is taken apart as it is read: its canonical bytes are
+/// made first, then the parsed JSON is moved (not copied) into the link,
+/// so no copy of a large link is ever held.
+fn load_link(
+    file: &Path,
+    key: Option<&PublicKey>,
+    now: crate::time::Timestamp,
+) -> Result<Loaded, Box<LoadFailure>> {
     let md = crate::metadata_io::load_metadata(file).map_err(|error| {
         let (kind, message) = python_error(&error);
         Box::new(LoadFailure {
@@ -1454,26 +1478,56 @@ fn load_link(file: &Path) -> Result<(Metadata, Option<Payload>), Box<LoadFailure
             message,
         })
     };
+    let invalid = |e: crate::model::ModelError| {
+        let e = MetadataError::from(e);
+        fail(metadata_error_kind(&e), e.to_string(), e)
+    };
     if let Err(e) = dsse_keyids(&md) {
         return Err(fail("KeyError", "'keyid'".to_owned(), e));
     }
-    let parsed = match &md {
-        Metadata::Metablock(m) => {
-            let parsed = match m.signed.get("_type").and_then(intoto_cjson::Value::as_str) {
-                Some("layout") => Layout::from_value(&m.signed).map(Payload::Layout),
-                _ => Link::from_value(&m.signed).map(Payload::Link),
-            };
-            match parsed {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    let e = MetadataError::from(e);
-                    return Err(fail(metadata_error_kind(&e), e.to_string(), e));
-                }
-            }
+    match md {
+        Metadata::Metablock(m)
+            if m.signed.get("_type").and_then(intoto_cjson::Value::as_str) != Some("layout") =>
+        {
+            let canonical = intoto_cjson::to_canonical(&m.signed);
+            let link = Link::from_value_owned(m.signed).map_err(invalid)?;
+            let checked =
+                key.map(|k| trust::verify_metablock_link(&m.signatures, canonical, link, k, now));
+            Ok(Loaded {
+                metadata: None,
+                payload: Some("link"),
+                checked,
+            })
         }
-        _ => None,
-    };
-    Ok((md, parsed))
+        Metadata::Metablock(ref m) => {
+            let layout = Layout::from_value(&m.signed).map_err(invalid)?;
+            let checked = key.map(|k| {
+                trust::verify_signature_parsed(&md, Some(Payload::Layout(layout)), k, now)
+            });
+            let keep = matches!(&checked, Some(Ok(v)) if matches!(v.get(), Payload::Layout(_)));
+            Ok(Loaded {
+                metadata: keep.then_some(md),
+                payload: Some("layout"),
+                checked,
+            })
+        }
+        Metadata::Dsse(_) => {
+            let checked = key.map(|k| verify_signature(&md, k, now));
+            let payload = match &checked {
+                Some(Ok(v)) => Some(v.get().kind()),
+                _ => md.payload_kind().ok().map(|k| match k.as_str() {
+                    "layout" => "layout",
+                    _ => "link",
+                }),
+            };
+            let keep = matches!(&checked, Some(Ok(v)) if matches!(v.get(), Payload::Layout(_)));
+            Ok(Loaded {
+                metadata: keep.then_some(md),
+                payload,
+                checked,
+            })
+        }
+    }
 }
 
 /// A link file that cannot be used, with the reference's exception for it.

@@ -147,6 +147,28 @@ pub(crate) fn verify_signature_parsed(
     })
 }
 
+/// Checks the signature `key` made over a Metablock link that was already
+/// read into `link`, given the signature entries and the canonical bytes of
+/// its `signed` value (as [`verify_signature`] does for the whole
+/// container). The caller must pass the link and bytes of that very value.
+pub(crate) fn verify_metablock_link(
+    signatures: &[intoto_cjson::Value],
+    canonical: Result<Vec<u8>, intoto_cjson::Error>,
+    link: Link,
+    key: &PublicKey,
+    now: Timestamp,
+) -> Result<Verified<Payload>, TrustError> {
+    crate::model::metadata::verify_metablock_signature(signatures, move || canonical, key, now)
+        .map_err(|error| TrustError::Signature {
+            keyid: key.keyid().as_str().to_owned(),
+            error: Box::new(error),
+        })?;
+    Ok(Verified {
+        value: Payload::Link(link),
+        signers: vec![key.clone()],
+    })
+}
+
 /// Checks that **every** key in `keys` signed `metadata` (what the
 /// reference demands of a root layout) and then reads the payload. Every
 /// key is tried, so the error lists each key that failed; at least one key

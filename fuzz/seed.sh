@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Seeds fuzz/corpus/<target>/ from the repository's fixtures (the Python
+# reference's samples, the crypto crate's key fixtures, the example TOML
+# layouts) plus a few keys made with openssl and rules written here. Safe to
+# rerun: it only adds files. The corpus directories are git-ignored.
+#
+# Needs: jq (to take key dicts, rules and JSON vectors out of the samples)
+# and openssl (to make RSA/ECDSA/encrypted keys); without them those seeds
+# are skipped with a note.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=..
+samples=$root/tests/fixtures/python-in-toto-3.1.0/samples
+keydata=$root/crates/crypto/tests/data
+targets=(cjson_parse metadata dsse_envelope artifact_rule public_key layout_toml)
+for t in "${targets[@]}"; do mkdir -p "corpus/$t"; done
+
+# copy TARGET FILE... : each file under its own name, prefixed by its folder's.
+copy() {
+  local t=$1; shift
+  local f
+  for f in "$@"; do
+    cp "$f" "corpus/$t/$(basename "$(dirname "$f")")-$(basename "$f")"
+  done
+}
+# put TARGET NAME: stdin becomes corpus/TARGET/NAME.
+put() { cat >"corpus/$1/$2"; }
+
+metadata_files=("$samples"/*.link "$samples"/*.layout)
+
+# --- JSON --------------------------------------------------------------------
+copy cjson_parse "${metadata_files[@]}" "$samples"/*.canonical "$samples"/*.payload \
+  "$samples"/canonical-json-vectors.json
+printf '%s' '{"n": [0, -0, 1E5, 1.5e-3, 123456789012345678901234567890, -1e400], "s": "caf\u00e9 \ud83d\ude00 \\ \" \n"}' \
+  | put cjson_parse numbers-and-escapes.json
+
+# --- metadata and DSSE ---------------------------------------------------------
+copy metadata "${metadata_files[@]}"
+copy dsse_envelope "$samples"/*.dsse.*
+
+# --- keys ---------------------------------------------------------------------
+copy public_key "$samples"/*.pub "$samples"/owner "$samples"/func "$keydata"/*.pem "$keydata"/*.pub \
+  "$root"/examples/layouts/keys/*.pub
+
+if command -v jq >/dev/null; then
+  # Each canonical-JSON vector's input on its own.
+  n=$(jq length "$samples/canonical-json-vectors.json")
+  for ((i = 0; i < n; i++)); do
+    jq -j ".[$i].input_json" "$samples/canonical-json-vectors.json" | put cjson_parse "vector-$i.json"
+  done
+  # Key dicts from the layout.
+  jq -c '.signed.keys[]' "$samples/root.layout" | while read -r dict; do
+    printf '%s' "$dict" | put public_key "dict-$(printf '%s' "$dict" | jq -r .keyid | cut -c1-8).json"
+  done
+  # Rules from the layout, as one string and as one token per line.
+  i=0
+  jq -c '.signed.steps[], .signed.inspect[] | .expected_materials[], .expected_products[]' \
+    "$samples/root.layout" | while read -r rule; do
+    printf '%s' "$rule" | jq -j 'join(" ")' | put artifact_rule "layout-rule-$i.txt"
+    printf '%s' "$rule" | jq -j 'join("\n")' | put artifact_rule "layout-rule-$i.lines"
+    i=$((i + 1))
+  done
+else
+  echo "seed.sh: jq not found; skipping seeds taken out of JSON samples" >&2
+fi
+
+if command -v openssl >/dev/null; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  # keep NAME... : the generated files, as corpus/public_key/gen-NAME.
+  keep() { local f; for f; do cp "$tmp/$f" "corpus/public_key/gen-$f"; done; }
+  gen() { # gen NAME openssl-genpkey-args...
+    local name=$1; shift
+    openssl genpkey "$@" -out "$tmp/$name.pem" 2>/dev/null
+    openssl pkey -in "$tmp/$name.pem" -pubout -out "$tmp/$name.pub"
+    keep "$name.pem" "$name.pub"
+  }
+  gen ed25519 -algorithm ed25519
+  gen rsa2048 -algorithm rsa -pkeyopt rsa_keygen_bits:2048
+  gen p256 -algorithm ec -pkeyopt ec_paramgen_curve:P-256
+  gen p384 -algorithm ec -pkeyopt ec_paramgen_curve:P-384
+  gen p521 -algorithm ec -pkeyopt ec_paramgen_curve:P-521
+  # Traditional encodings: PKCS#1 RSA (private and public) and SEC1 EC.
+  openssl rsa -in "$tmp/rsa2048.pem" -traditional -out "$tmp/rsa2048-pkcs1.pem" 2>/dev/null
+  openssl rsa -in "$tmp/rsa2048.pem" -RSAPublicKey_out -out "$tmp/rsa2048-pkcs1.pub" 2>/dev/null
+  openssl ec -in "$tmp/p256.pem" -out "$tmp/p256-sec1.pem" 2>/dev/null
+  keep rsa2048-pkcs1.pem rsa2048-pkcs1.pub p256-sec1.pem
+  # Encrypted PKCS#8 with the password the target tries ("pw") and a KDF
+  # cheap enough for the target to attempt.
+  openssl pkcs8 -topk8 -in "$tmp/ed25519.pem" -passout pass:pw -v2 aes-256-cbc -iter 1000 \
+    -out "$tmp/ed25519-pbkdf2.pem"
+  openssl pkcs8 -topk8 -in "$tmp/p256.pem" -passout pass:pw -v2 aes-128-cbc -v2prf hmacWithSHA512 \
+    -iter 64 -out "$tmp/p256-pbkdf2.pem"
+  openssl pkcs8 -topk8 -in "$tmp/ed25519.pem" -passout pass:pw -scrypt -scrypt_N 1024 \
+    -scrypt_r 8 -scrypt_p 1 -out "$tmp/ed25519-scrypt.pem"
+  keep ed25519-pbkdf2.pem p256-pbkdf2.pem ed25519-scrypt.pem
+else
+  echo "seed.sh: openssl not found; skipping generated keys" >&2
+fi
+
+# --- rules and patterns ---------------------------------------------------------
+for rule in \
+  'CREATE dist/*' 'delete *.tmp' 'Modify src/[a-z]*.c' 'ALLOW "my dir/*"' 'DISALLOW *' \
+  'REQUIRE pyproject.toml' 'MATCH dist/* WITH PRODUCTS FROM build' \
+  'MATCH * IN src WITH MATERIALS FROM clone' \
+  'match foo/* with products in bar from build' \
+  'MATCH "a b" IN '"'"'x y'"'"' WITH PRODUCTS IN z\ w FROM step'; do
+  printf '%s' "$rule" | put artifact_rule "rule-$(printf '%s' "$rule" | cksum | cut -d' ' -f1).txt"
+done
+printf 'MATCH\n*\nIN\nsrc dir\nWITH\nPRODUCTS\nIN\ndst\nFROM\nbuild' | put artifact_rule match-10.lines
+# Pattern, NUL, then paths.
+printf '[!a-c]*.py\0dsrc/x.py\0a.py\0[.py' | put artifact_rule pattern-class
+printf '*/[]]?*\0x/]yz\0x/]\0/]a' | put artifact_rule pattern-bracket
+printf 'src/*/*.[ch]\0src/a/b.c\0src/a/b/c.h\0src/b.c' | put artifact_rule pattern-stars
+printf '[z-a-]x[\0-x[\0zx[' | put artifact_rule pattern-ranges
+
+# --- TOML layouts ----------------------------------------------------------------
+copy layout_toml "$root"/examples/layouts/*.toml
+# The same, with the key the target also puts at key.pub.
+sed 's#keys/alice.pub#key.pub#' "$root/examples/layouts/two-stage.toml" | put layout_toml two-stage-key.toml
+
+for t in "${targets[@]}"; do
+  printf '%-14s %3d seeds\n' "$t" "$(find "corpus/$t" -type f | wc -l)"
+done
