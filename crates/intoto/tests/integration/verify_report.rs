@@ -242,8 +242,8 @@ fn match_digest_mismatch_is_explained() {
     assert_eq!(found.source.item, "package");
     assert_eq!(found.source.file.as_deref(), Some(package_file.as_path()));
     let text = r.to_string();
-    let good = &digest("good")["sha256"];
-    let evil = &digest("evil")["sha256"];
+    let good = digest("good").get("sha256").unwrap().to_owned();
+    let evil = digest("evil").get("sha256").unwrap().to_owned();
     assert!(
         text.contains(&format!(
             "expected {{sha256: {good}}} from build products 'dist/app' in {}",
