@@ -4,7 +4,10 @@
 //! `NaN`/`Infinity`, lone surrogates, a byte order mark and invalid UTF-8 are
 //! errors, so that a signed document can only be read one way.
 
-use crate::value::{Map, Number, Value};
+use std::collections::HashSet;
+
+use crate::map::Map;
+use crate::value::{Number, Value};
 
 /// Resource limits for [`from_slice_with_limits`].
 ///
@@ -254,7 +257,57 @@ type Fail = (ParseErrorKind, usize);
 enum Frame {
     Array(Vec<Value>),
     /// An object and the key whose value is being read.
-    Object(Map, String),
+    Object(Object, String),
+}
+
+/// The members of an object being read, in document order.
+///
+/// Keys almost always arrive sorted (every in-toto writer sorts them):
+/// then a key is new exactly when it is greater than the last one, and the
+/// members need no sorting. Once a key arrives out of order, every key read
+/// so far goes into a hash set that detects duplicates from then on, and
+/// the members are sorted when the object closes.
+#[derive(Default)]
+struct Object {
+    members: Vec<(String, Value)>,
+    /// The keys, once they stopped arriving in order.
+    unsorted: Option<HashSet<String>>,
+}
+
+impl Object {
+    /// Whether `key` is not yet a member (and records it as one).
+    fn admit(&mut self, key: &str) -> bool {
+        if let Some(seen) = &mut self.unsorted {
+            return seen.insert(key.to_owned());
+        }
+        match self.members.last() {
+            None => true,
+            Some((last, _)) if last.as_str() < key => true,
+            Some(_) => {
+                // Sorted so far: a binary search finds an earlier member.
+                if self
+                    .members
+                    .binary_search_by(|(k, _)| k.as_str().cmp(key))
+                    .is_ok()
+                {
+                    return false;
+                }
+                let mut seen: HashSet<String> =
+                    self.members.iter().map(|(k, _)| k.clone()).collect();
+                seen.insert(key.to_owned());
+                self.unsorted = Some(seen);
+                true
+            }
+        }
+    }
+
+    fn finish(mut self) -> Map {
+        if self.unsorted.is_some() {
+            // Keys are unique: an unstable sort gives the one order.
+            self.members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
+        Map::from_sorted_unique(self.members)
+    }
 }
 
 struct Parser<'a> {
@@ -328,9 +381,9 @@ impl Parser<'_> {
                             Value::Object(Map::new())
                         }
                         Some(b'"') => {
-                            let map = Map::new();
-                            let key = self.key(&map)?;
-                            stack.push(Frame::Object(map, key));
+                            let mut object = Object::default();
+                            let key = self.key(&mut object)?;
+                            stack.push(Frame::Object(object, key));
                             continue 'value;
                         }
                         _ => return Err(self.unexpected(EXPECT_KEY_OR_END)),
@@ -369,8 +422,8 @@ impl Parser<'_> {
                             _ => return Err(self.unexpected(EXPECT_ARRAY_NEXT)),
                         }
                     }
-                    Frame::Object(mut map, key) => {
-                        map.insert(key, value);
+                    Frame::Object(mut object, key) => {
+                        object.members.push((key, value));
                         match self.peek() {
                             Some(b',') => {
                                 self.pos += 1;
@@ -378,13 +431,13 @@ impl Parser<'_> {
                                 if self.peek() != Some(b'"') {
                                     return Err(self.unexpected(EXPECT_KEY));
                                 }
-                                let key = self.key(&map)?;
-                                stack.push(Frame::Object(map, key));
+                                let key = self.key(&mut object)?;
+                                stack.push(Frame::Object(object, key));
                                 continue 'value;
                             }
                             Some(b'}') => {
                                 self.pos += 1;
-                                value = Value::Object(map);
+                                value = Value::Object(object.finish());
                             }
                             _ => return Err(self.unexpected(EXPECT_OBJECT_NEXT)),
                         }
@@ -410,10 +463,10 @@ impl Parser<'_> {
     }
 
     /// Reads `"key"` and the `:` after it; `pos` is at the opening quote.
-    fn key(&mut self, map: &Map) -> Result<String, Fail> {
+    fn key(&mut self, object: &mut Object) -> Result<String, Fail> {
         let start = self.pos;
         let key = self.string()?;
-        if map.contains_key(&key) {
+        if !object.admit(&key) {
             return Err((ParseErrorKind::DuplicateKey { key }, start));
         }
         self.skip_ws();
