@@ -592,30 +592,37 @@ impl Parser<'_> {
         Ok(Value::Number(Number::from_text_unchecked(text.to_owned())))
     }
 
+    /// Moves `pos` to the next byte that ends a run of plain string
+    /// characters (a quote, a backslash or a control character) and
+    /// returns it; `None` at the end of the input.
+    fn skip_plain(&mut self) -> Option<u8> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let n = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        self.pos += n;
+        rest.get(n).copied()
+    }
+
     /// Reads a string; `pos` is at the opening quote.
     fn string(&mut self) -> Result<String, Fail> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: no escapes, one allocation.
-        loop {
-            match self.peek() {
-                None => return Err((ParseErrorKind::UnterminatedString, self.bytes.len())),
-                Some(b'"') => {
-                    let s = self.text[start..self.pos].to_owned();
-                    self.pos += 1;
-                    return Ok(s);
-                }
-                Some(b'\\') => break,
-                Some(b) if b < 0x20 => {
-                    return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos));
-                }
-                Some(_) => self.pos += 1,
+        match self.skip_plain() {
+            None => return Err((ParseErrorKind::UnterminatedString, self.bytes.len())),
+            Some(b'"') => {
+                let s = self.text[start..self.pos].to_owned();
+                self.pos += 1;
+                return Ok(s);
             }
+            Some(b'\\') => {}
+            Some(b) => return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos)),
         }
         let mut out = String::with_capacity(self.pos - start + 16);
         let mut run = start;
         loop {
-            match self.peek() {
+            match self.skip_plain() {
                 None => return Err((ParseErrorKind::UnterminatedString, self.bytes.len())),
                 Some(b'"') => {
                     out.push_str(&self.text[run..self.pos]);
@@ -627,10 +634,7 @@ impl Parser<'_> {
                     out.push(self.escape()?);
                     run = self.pos;
                 }
-                Some(b) if b < 0x20 => {
-                    return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos));
-                }
-                Some(_) => self.pos += 1,
+                Some(b) => return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos)),
             }
         }
     }

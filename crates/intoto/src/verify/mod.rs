@@ -1446,14 +1446,18 @@ fn load_link(
     key: Option<&PublicKey>,
     now: crate::time::Timestamp,
 ) -> Result<Loaded, Box<LoadFailure>> {
-    let md = crate::metadata_io::load_metadata(file).map_err(|error| {
-        let (kind, message) = python_error(&error);
-        Box::new(LoadFailure {
-            error,
-            kind,
-            message,
-        })
-    })?;
+    let bytes = crate::files::read_regular_file(file, crate::files::MAX_METADATA_BYTES);
+    let size = bytes.as_ref().map_or(0, Vec::len);
+    let md = bytes
+        .and_then(|b| Metadata::from_slice(&b).map_err(crate::metadata_io::with_path(file)))
+        .map_err(|error| {
+            let (kind, message) = python_error(&error);
+            Box::new(LoadFailure {
+                error,
+                kind,
+                message,
+            })
+        })?;
     let fail = |kind: &'static str, message: String, e: MetadataError| {
         Box::new(LoadFailure {
             error: crate::metadata_io::with_path(file)(e),
@@ -1472,7 +1476,10 @@ fn load_link(
         Metadata::Metablock(m)
             if m.signed.get("_type").and_then(intoto_cjson::Value::as_str) != Some("layout") =>
         {
-            let canonical = intoto_cjson::to_canonical(&m.signed);
+            // The canonical form is a little smaller than the file.
+            let mut canonical = Vec::with_capacity(size);
+            let canonical =
+                intoto_cjson::write_canonical(&m.signed, &mut canonical).map(|()| canonical);
             let link = Link::from_value_owned(m.signed).map_err(invalid)?;
             let checked =
                 key.map(|k| trust::verify_metablock_link(&m.signatures, canonical, link, k, now));
