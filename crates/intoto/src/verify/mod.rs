@@ -61,6 +61,7 @@ pub use self::trust::{
 use crate::error::Error;
 use crate::model::Step;
 use crate::model::link::keyid_prefix;
+use crate::model::rule::ArtifactKind;
 use crate::model::{Layout, Link, Metadata, MetadataError, Payload};
 use crate::rules::pyrepr;
 use crate::run::command::{Executor, SystemExecutor};
@@ -993,8 +994,8 @@ impl<'o, 'a> Verifier<'o, 'a> {
         const SHOWN: usize = 10;
         let mut bad = 0usize;
         for (kind, artifacts) in [
-            (crate::model::rule::ArtifactKind::Materials, &link.materials),
-            (crate::model::rule::ArtifactKind::Products, &link.products),
+            (ArtifactKind::Materials, &link.materials),
+            (ArtifactKind::Products, &link.products),
         ] {
             for name in artifacts.keys() {
                 let Err(problem) = check_artifact_name(name) else {
@@ -1220,22 +1221,45 @@ impl<'o, 'a> Verifier<'o, 'a> {
     fn step_rules(&mut self, layout: &Layout, links: &StepLinks<'_>) {
         let start = self.begin(Stage::StepRules);
         let lookup = rules::Lookup::new(links.iter().map(|(n, (l, f))| (n.as_str(), *l, Some(*f))));
-        for (si, step) in layout.steps.iter().enumerate() {
-            let Some((link, file)) = links.get(&step.name) else {
-                continue;
-            };
-            let item = rules::Item {
-                name: &step.name,
-                materials_rules: &step.expected_materials,
-                products_rules: &step.expected_products,
-                link,
-                file: Some(*file),
-            };
-            let (reports, failures) = rules::evaluate(&item, &lookup, self.opts.log);
-            if let Some(s) = self.report.steps.get_mut(si) {
+        let items: Vec<(usize, rules::Item<'_>)> = layout
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(si, step)| {
+                let (link, file) = links.get(&step.name)?;
+                Some((
+                    si,
+                    rules::Item {
+                        name: &step.name,
+                        materials_rules: &step.expected_materials,
+                        products_rules: &step.expected_products,
+                        link,
+                        file: Some(*file),
+                    },
+                ))
+            })
+            .collect();
+        // Evaluate every step's materials and products at once, on all
+        // cores; log and report in order.
+        const KINDS: [ArtifactKind; 2] = [ArtifactKind::Materials, ArtifactKind::Products];
+        let mut results = items
+            .par_iter()
+            .flat_map_iter(|(_, item)| KINDS.iter().map(move |kind| (item, *kind)))
+            .map(|(item, kind)| rules::evaluate_kind(item, kind, &lookup))
+            .collect::<Vec<_>>()
+            .into_iter();
+        for (si, item) in &items {
+            let mut reports = Vec::new();
+            for kind in KINDS {
+                rules::log_rules(item, kind, self.opts.log);
+                if let Some((report, failures)) = results.next() {
+                    reports.push(report);
+                    self.report.failures.extend(failures);
+                }
+            }
+            if let Some(s) = self.report.steps.get_mut(*si) {
                 s.rules = reports;
             }
-            self.report.failures.extend(failures);
         }
         self.end(Stage::StepRules, start);
     }
