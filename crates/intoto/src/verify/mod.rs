@@ -104,6 +104,9 @@ pub struct VerifyOptions<'a> {
     pub inspection_timeout: Duration,
     /// Whether inspection links are written to `<work_dir>/<name>.link`.
     pub persist_inspection_links: bool,
+    /// Whether the report keeps every link it verified
+    /// ([`LinkCheck::link`]); off by default, as links can be large.
+    pub keep_links: bool,
     /// The time that decides expiry.
     pub clock: &'a dyn Clock,
     /// Runs inspection commands.
@@ -120,6 +123,7 @@ impl Default for VerifyOptions<'_> {
             parameters: None,
             inspection_timeout: DEFAULT_INSPECTION_TIMEOUT,
             persist_inspection_links: true,
+            keep_links: false,
             clock: &SystemClock,
             executor: &SystemExecutor,
             log: &NoLog,
@@ -135,6 +139,7 @@ impl std::fmt::Debug for VerifyOptions<'_> {
             .field("parameters", &self.parameters)
             .field("inspection_timeout", &self.inspection_timeout)
             .field("persist_inspection_links", &self.persist_inspection_links)
+            .field("keep_links", &self.keep_links)
             .finish_non_exhaustive()
     }
 }
@@ -174,6 +179,12 @@ impl<'a> VerifyOptions<'a> {
     /// Sets [`persist_inspection_links`](Self::persist_inspection_links).
     pub fn persist_inspection_links(mut self, yes: bool) -> Self {
         self.persist_inspection_links = yes;
+        self
+    }
+
+    /// Sets [`keep_links`](Self::keep_links).
+    pub fn keep_links(mut self, yes: bool) -> Self {
+        self.keep_links = yes;
         self
     }
 
@@ -432,6 +443,18 @@ impl<'o, 'a> Verifier<'o, 'a> {
         let inspection_links = self.inspections(&layout);
         self.inspection_rules(&layout, &step_links, &inspection_links);
         self.summary_link(&layout, &step_links);
+        if self.opts.keep_links {
+            self.keep_links(chain);
+        }
+    }
+
+    /// Moves every verified link into its file's report entry.
+    fn keep_links(&mut self, chain: Chain) {
+        for (step, entries) in self.report.steps.iter_mut().zip(chain) {
+            for (check, entry) in step.links.iter_mut().zip(entries) {
+                check.link = entry.link;
+            }
+        }
     }
 
     fn finish(mut self) -> VerificationReport {
@@ -745,6 +768,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     counted: false,
                     detail,
                     sublayout: None,
+                    link: None,
                 });
                 entries.push(Entry {
                     keyid: keyid.clone(),

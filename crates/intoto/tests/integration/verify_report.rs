@@ -5,6 +5,7 @@
 use std::fs;
 
 use intoto::model::rule::ArtifactKind;
+use intoto::model::{Link, Payload};
 use intoto::verify::{
     FailureKind, LinkStatus, NotConsumedReason, REPORT_FORMAT_VERSION, RuleProblem, Stage,
     StageStatus, Verdict, verify,
@@ -398,4 +399,65 @@ fn log_lines_follow_the_reference() {
         "The software product passed all verification.",
     ];
     assert_eq!(*lines.info.lock().unwrap(), expected);
+}
+
+/// With `keep_links`, each link check carries the link its file gave once
+/// it verified; without it, none does. Neither changes the verdict.
+#[test]
+fn verified_links_are_kept_on_request() {
+    let env = Env::new("report-keep-links");
+    let (owner, alice, bob, mallory) = (key(), key(), key(), key());
+    let mut l = layout();
+    step(
+        &mut l,
+        "build",
+        &[&alice, &mallory],
+        &[],
+        &["CREATE dist/*"],
+    );
+    step(
+        &mut l,
+        "package",
+        &[&bob],
+        &["MATCH dist/* WITH PRODUCTS FROM build", "DISALLOW *"],
+        &[],
+    );
+    let build = link("build", &[], &[("dist/app", "app"), ("dist/lib", "lib")]);
+    let package = link("package", &[("dist/app", "app")], &[]);
+    env.put_link(&build, &alice);
+    env.put_link(&package, &bob);
+    // Mallory's link is signed by alice: it does not verify.
+    let forged = signed(Payload::Link(build.clone()), &[&alice], false);
+    env.put_as("build", mallory.public_key().keyid().as_str(), &forged);
+    let md = signed_layout(&l, &[&owner]);
+
+    let plain = env.verify(&md, &[public(&owner)]);
+    assert_pass(&plain);
+    assert!(
+        plain
+            .steps
+            .iter()
+            .flat_map(|s| &s.links)
+            .all(|c| c.link.is_none())
+    );
+
+    let kept = verify(
+        &md,
+        &[public(&owner)],
+        &env.options(&NEVER).keep_links(true),
+    );
+    assert_pass(&kept);
+    let links: Vec<Option<&Link>> = kept
+        .steps
+        .iter()
+        .flat_map(|s| &s.links)
+        .map(|c| c.link.as_ref())
+        .collect();
+    assert_eq!(links, [Some(&build), None, Some(&package)]);
+    // Apart from the links, the reports are the same.
+    let mut emptied = kept.clone();
+    for check in emptied.steps.iter_mut().flat_map(|s| &mut s.links) {
+        check.link = None;
+    }
+    assert_eq!(emptied, plain);
 }
