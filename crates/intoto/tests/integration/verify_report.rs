@@ -35,7 +35,7 @@ fn broken() -> (Env, intoto::verify::VerificationReport) {
     inspection(&mut l, "never-runs", &["true"], &[], &[]);
     // build's link, signed by mallory in alice's place.
     let build = link("build", &[], &[("src.tar", "good")]);
-    let md = signed(intoto::model::Payload::Link(build), &[&mallory], false);
+    let md = signed(Payload::Link(build), &[&mallory], false);
     env.put_as("build", public(&alice).keyid().as_str(), &md);
     env.put_link(
         &link(
@@ -153,7 +153,7 @@ fn rule_failures_name_rule_artifact_and_digests_with_their_sources() {
     };
     assert_eq!(material.digests, digest("evil"));
     assert_eq!(product.source.kind, ArtifactKind::Products);
-    let package_file = env.dir.join(intoto::model::Link::file_name(
+    let package_file = env.dir.join(Link::file_name(
         "package",
         r.step("package").unwrap().authorized[0].as_str(),
     ));
