@@ -267,7 +267,6 @@ enum Frame {
 /// members need no sorting. Once a key arrives out of order, every key read
 /// so far goes into a hash set that detects duplicates from then on, and
 /// the members are sorted when the object closes.
-#[derive(Default)]
 struct Object {
     members: Vec<(String, Value)>,
     /// The keys, once they stopped arriving in order.
@@ -275,6 +274,16 @@ struct Object {
 }
 
 impl Object {
+    /// Room for one member: most objects in in-toto metadata have exactly
+    /// one (an artifact's digests), and a vector would otherwise start
+    /// with room for four.
+    fn new() -> Self {
+        Self {
+            members: Vec::with_capacity(1),
+            unsorted: None,
+        }
+    }
+
     /// Whether `key` is not yet a member (and records it as one).
     fn admit(&mut self, key: &str) -> bool {
         if let Some(seen) = &mut self.unsorted {
@@ -381,7 +390,7 @@ impl Parser<'_> {
                             Value::Object(Map::new())
                         }
                         Some(b'"') => {
-                            let mut object = Object::default();
+                            let mut object = Object::new();
                             let key = self.key(&mut object)?;
                             stack.push(Frame::Object(object, key));
                             continue 'value;
