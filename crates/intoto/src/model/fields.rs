@@ -149,12 +149,15 @@ impl OwnedFields {
             None => Ok(Artifacts::new()),
             Some(Value::Object(m)) => {
                 let field = self.path(key);
-                m.into_iter()
-                    .map(|(path, digests)| {
-                        let set = digest_set_owned(digests, || format!("{field}[{path:?}]"))?;
-                        Ok((path, set))
-                    })
-                    .collect()
+                // Into a vector of the exact size first (collecting through a
+                // fallible iterator would grow it step by step), then into
+                // the tree in one pass.
+                let mut entries = Vec::with_capacity(m.len());
+                for (path, digests) in m {
+                    let set = digest_set_owned(digests, || format!("{field}[{path:?}]"))?;
+                    entries.push((path, set));
+                }
+                Ok(entries.into_iter().collect())
             }
             Some(other) => Err(type_error(&self.path(key), "an object", &other)),
         }
