@@ -58,12 +58,17 @@ pub fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), Error> {
 
 fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    for b in s.bytes() {
-        if b == b'"' || b == b'\\' {
-            out.push(b'\\');
-        }
-        out.push(b);
+    // Copy runs between the bytes that need a backslash (usually the
+    // whole string at once).
+    let mut rest = s.as_bytes();
+    while let Some(i) = rest.iter().position(|&b| b == b'"' || b == b'\\') {
+        let (run, tail) = rest.split_at(i);
+        out.extend_from_slice(run);
+        out.push(b'\\');
+        out.extend_from_slice(tail.get(..1).unwrap_or_default());
+        rest = tail.get(1..).unwrap_or_default();
     }
+    out.extend_from_slice(rest);
     out.push(b'"');
 }
 

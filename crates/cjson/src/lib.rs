@@ -59,12 +59,14 @@
 
 mod canonical;
 mod error;
+pub mod map;
 mod parse;
 mod python;
 mod value;
 
 pub use canonical::{to_canonical, write_canonical};
 pub use error::Error;
+pub use map::Map;
 pub use parse::{Limits, ParseError, ParseErrorKind, from_slice, from_slice_with_limits};
-pub use python::{Style, to_python_json, write_python_json};
-pub use value::{Map, Number, Value};
+pub use python::{Style, members_to_python_json, to_python_json, write_python_json};
+pub use value::{Number, Value};

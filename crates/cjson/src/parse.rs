@@ -4,7 +4,10 @@
 //! `NaN`/`Infinity`, lone surrogates, a byte order mark and invalid UTF-8 are
 //! errors, so that a signed document can only be read one way.
 
-use crate::value::{Map, Number, Value};
+use std::collections::HashSet;
+
+use crate::map::Map;
+use crate::value::{Number, Value};
 
 /// Resource limits for [`from_slice_with_limits`].
 ///
@@ -254,7 +257,66 @@ type Fail = (ParseErrorKind, usize);
 enum Frame {
     Array(Vec<Value>),
     /// An object and the key whose value is being read.
-    Object(Map, String),
+    Object(Object, String),
+}
+
+/// The members of an object being read, in document order.
+///
+/// Keys almost always arrive sorted (every in-toto writer sorts them):
+/// then a key is new exactly when it is greater than the last one, and the
+/// members need no sorting. Once a key arrives out of order, every key read
+/// so far goes into a hash set that detects duplicates from then on, and
+/// the members are sorted when the object closes.
+struct Object {
+    members: Vec<(String, Value)>,
+    /// The keys, once they stopped arriving in order.
+    unsorted: Option<HashSet<String>>,
+}
+
+impl Object {
+    /// Room for one member: most objects in in-toto metadata have exactly
+    /// one (an artifact's digests), and a vector would otherwise start
+    /// with room for four.
+    fn new() -> Self {
+        Self {
+            members: Vec::with_capacity(1),
+            unsorted: None,
+        }
+    }
+
+    /// Whether `key` is not yet a member (and records it as one).
+    fn admit(&mut self, key: &str) -> bool {
+        if let Some(seen) = &mut self.unsorted {
+            return seen.insert(key.to_owned());
+        }
+        match self.members.last() {
+            None => true,
+            Some((last, _)) if last.as_str() < key => true,
+            Some(_) => {
+                // Sorted so far: a binary search finds an earlier member.
+                if self
+                    .members
+                    .binary_search_by(|(k, _)| k.as_str().cmp(key))
+                    .is_ok()
+                {
+                    return false;
+                }
+                let mut seen: HashSet<String> =
+                    self.members.iter().map(|(k, _)| k.clone()).collect();
+                seen.insert(key.to_owned());
+                self.unsorted = Some(seen);
+                true
+            }
+        }
+    }
+
+    fn finish(mut self) -> Map {
+        if self.unsorted.is_some() {
+            // Keys are unique: an unstable sort gives the one order.
+            self.members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
+        Map::from_sorted_unique(self.members)
+    }
 }
 
 struct Parser<'a> {
@@ -328,9 +390,9 @@ impl Parser<'_> {
                             Value::Object(Map::new())
                         }
                         Some(b'"') => {
-                            let map = Map::new();
-                            let key = self.key(&map)?;
-                            stack.push(Frame::Object(map, key));
+                            let mut object = Object::new();
+                            let key = self.key(&mut object)?;
+                            stack.push(Frame::Object(object, key));
                             continue 'value;
                         }
                         _ => return Err(self.unexpected(EXPECT_KEY_OR_END)),
@@ -369,8 +431,8 @@ impl Parser<'_> {
                             _ => return Err(self.unexpected(EXPECT_ARRAY_NEXT)),
                         }
                     }
-                    Frame::Object(mut map, key) => {
-                        map.insert(key, value);
+                    Frame::Object(mut object, key) => {
+                        object.members.push((key, value));
                         match self.peek() {
                             Some(b',') => {
                                 self.pos += 1;
@@ -378,13 +440,13 @@ impl Parser<'_> {
                                 if self.peek() != Some(b'"') {
                                     return Err(self.unexpected(EXPECT_KEY));
                                 }
-                                let key = self.key(&map)?;
-                                stack.push(Frame::Object(map, key));
+                                let key = self.key(&mut object)?;
+                                stack.push(Frame::Object(object, key));
                                 continue 'value;
                             }
                             Some(b'}') => {
                                 self.pos += 1;
-                                value = Value::Object(map);
+                                value = Value::Object(object.finish());
                             }
                             _ => return Err(self.unexpected(EXPECT_OBJECT_NEXT)),
                         }
@@ -410,10 +472,10 @@ impl Parser<'_> {
     }
 
     /// Reads `"key"` and the `:` after it; `pos` is at the opening quote.
-    fn key(&mut self, map: &Map) -> Result<String, Fail> {
+    fn key(&mut self, object: &mut Object) -> Result<String, Fail> {
         let start = self.pos;
         let key = self.string()?;
-        if map.contains_key(&key) {
+        if !object.admit(&key) {
             return Err((ParseErrorKind::DuplicateKey { key }, start));
         }
         self.skip_ws();
@@ -539,30 +601,37 @@ impl Parser<'_> {
         Ok(Value::Number(Number::from_text_unchecked(text.to_owned())))
     }
 
+    /// Moves `pos` to the next byte that ends a run of plain string
+    /// characters (a quote, a backslash or a control character) and
+    /// returns it; `None` at the end of the input.
+    fn skip_plain(&mut self) -> Option<u8> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let n = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        self.pos += n;
+        rest.get(n).copied()
+    }
+
     /// Reads a string; `pos` is at the opening quote.
     fn string(&mut self) -> Result<String, Fail> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: no escapes, one allocation.
-        loop {
-            match self.peek() {
-                None => return Err((ParseErrorKind::UnterminatedString, self.bytes.len())),
-                Some(b'"') => {
-                    let s = self.text[start..self.pos].to_owned();
-                    self.pos += 1;
-                    return Ok(s);
-                }
-                Some(b'\\') => break,
-                Some(b) if b < 0x20 => {
-                    return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos));
-                }
-                Some(_) => self.pos += 1,
+        match self.skip_plain() {
+            None => return Err((ParseErrorKind::UnterminatedString, self.bytes.len())),
+            Some(b'"') => {
+                let s = self.text[start..self.pos].to_owned();
+                self.pos += 1;
+                return Ok(s);
             }
+            Some(b'\\') => {}
+            Some(b) => return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos)),
         }
         let mut out = String::with_capacity(self.pos - start + 16);
         let mut run = start;
         loop {
-            match self.peek() {
+            match self.skip_plain() {
                 None => return Err((ParseErrorKind::UnterminatedString, self.bytes.len())),
                 Some(b'"') => {
                     out.push_str(&self.text[run..self.pos]);
@@ -574,10 +643,7 @@ impl Parser<'_> {
                     out.push(self.escape()?);
                     run = self.pos;
                 }
-                Some(b) if b < 0x20 => {
-                    return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos));
-                }
-                Some(_) => self.pos += 1,
+                Some(b) => return Err((ParseErrorKind::ControlCharacter { code: b }, self.pos)),
             }
         }
     }

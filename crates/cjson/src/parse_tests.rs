@@ -342,6 +342,55 @@ fn duplicate_keys() {
 }
 
 #[test]
+fn keys_in_any_order() {
+    // Members come out sorted whatever order they were written in.
+    let v = ok(r#"{"c": 1, "a": {"z": 2, "y": 3}, "b": 4}"#);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["a", "b", "c"]);
+    assert_eq!(v, ok(r#"{"a": {"y": 3, "z": 2}, "b": 4, "c": 1}"#));
+    assert_eq!(v.get("a").unwrap().get("z"), Some(&num("2")));
+    // A duplicate is found wherever it is: right after its twin, before
+    // or after the keys stop being sorted, and named where it is written.
+    for (doc, key, column) in [
+        (r#"{"a":1,"a":2}"#, "a", 8),
+        (r#"{"a":1,"b":2,"a":3}"#, "a", 14),
+        (r#"{"b":1,"a":2,"b":3}"#, "b", 14),
+        (r#"{"c":1,"a":2,"b":3,"a":4}"#, "a", 20),
+        (r#"{"c":1,"a":2,"d":3,"c":4}"#, "c", 20),
+        (r#"{"b":1,"a":2,"c":3,"c":4}"#, "c", 20),
+    ] {
+        let e = err(doc.as_bytes());
+        assert_eq!(
+            e.kind(),
+            &ParseErrorKind::DuplicateKey {
+                key: key.to_owned()
+            },
+            "{doc}"
+        );
+        assert_eq!((e.line(), e.column()), (1, column), "{doc}");
+    }
+    // Many keys in reverse order: sorted once, at the end.
+    let n = 20_000;
+    let mut doc = String::from("{");
+    for i in (0..n).rev() {
+        doc.push_str(&format!("\"k{i:06}\": {i}"));
+        doc.push_str(if i == 0 { "}" } else { ", " });
+    }
+    let v = ok(&doc);
+    let map = v.as_object().unwrap();
+    assert_eq!(map.len(), n);
+    assert!(map.keys().is_sorted());
+    assert_eq!(map.get("k000123"), Some(&num("123")));
+    let dup = format!("{}, \"k000007\": 1}}", doc.trim_end_matches('}'));
+    assert_eq!(
+        kind(dup.as_bytes()),
+        ParseErrorKind::DuplicateKey {
+            key: "k000007".to_owned()
+        }
+    );
+}
+
+#[test]
 fn structure_errors() {
     let cases: &[(&[u8], ParseErrorKind)] = &[
         (

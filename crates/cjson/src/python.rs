@@ -69,6 +69,53 @@ pub fn write_python_json(value: &Value, style: Style, out: &mut String) {
     write_value(value, style, 0, out);
 }
 
+/// Writes the object whose members are `members` (in any order; each key
+/// once) as [`to_python_json`] writes that object, without the members
+/// having to be moved or copied into one [`Value`]: for writing a
+/// container (a Metablock's `signatures` and `signed`) from its parts.
+///
+/// ```
+/// use intoto_cjson::{Style, Value, members_to_python_json, to_python_json};
+///
+/// let (a, b) = (Value::from(1), Value::from("x"));
+/// let whole: Value = intoto_cjson::Map::from([("a".to_owned(), a.clone()), ("b".to_owned(), b.clone())]).into();
+/// assert_eq!(
+///     members_to_python_json(&[("b", &b), ("a", &a)], Style::Indent1),
+///     to_python_json(&whole, Style::Indent1)
+/// );
+/// ```
+pub fn members_to_python_json(members: &[(&str, &Value)], style: Style) -> String {
+    let mut sorted = members.to_vec();
+    sorted.sort_by(|x, y| x.0.cmp(y.0));
+    let mut out = String::new();
+    write_members(sorted.iter().map(|&(k, v)| (k, v)), style, 0, &mut out);
+    out
+}
+
+fn write_members<'v>(
+    members: impl ExactSizeIterator<Item = (&'v str, &'v Value)>,
+    style: Style,
+    depth: usize,
+    out: &mut String,
+) {
+    if members.len() == 0 {
+        out.push_str("{}");
+        return;
+    }
+    out.push('{');
+    for (i, (key, item)) in members.enumerate() {
+        if i > 0 {
+            out.push_str(style.item_separator());
+        }
+        newline(style, depth + 1, out);
+        write_string(key, out);
+        out.push_str(style.key_separator());
+        write_value(item, style, depth + 1, out);
+    }
+    newline(style, depth, out);
+    out.push('}');
+}
+
 fn newline(style: Style, depth: usize, out: &mut String) {
     if style == Style::Indent1 {
         out.push('\n');
@@ -96,20 +143,8 @@ fn write_value(value: &Value, style: Style, depth: usize, out: &mut String) {
             newline(style, depth, out);
             out.push(']');
         }
-        Value::Object(map) if map.is_empty() => out.push_str("{}"),
         Value::Object(map) => {
-            out.push('{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(style.item_separator());
-                }
-                newline(style, depth + 1, out);
-                write_string(key, out);
-                out.push_str(style.key_separator());
-                write_value(item, style, depth + 1, out);
-            }
-            newline(style, depth, out);
-            out.push('}');
+            write_members(map.iter().map(|(k, v)| (k.as_str(), v)), style, depth, out);
         }
     }
 }
@@ -117,12 +152,20 @@ fn write_value(value: &Value, style: Style, depth: usize, out: &mut String) {
 /// A string as `json.dumps` writes it with `ensure_ascii=True`.
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
+    // Printable ASCII other than `"` and `\` is copied as it is, in runs.
+    let special = |b: u8| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\';
     let mut run = 0;
-    for (i, c) in s.char_indices() {
-        let plain = matches!(c, ' '..='~') && c != '"' && c != '\\';
-        if plain {
-            continue;
-        }
+    while let Some(i) = s
+        .as_bytes()
+        .get(run..)
+        .and_then(|rest| rest.iter().position(|&b| special(b)))
+        .map(|n| run + n)
+    {
+        // `i` is a character boundary: continuation bytes are skipped
+        // with the character they belong to.
+        let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
         out.push_str(&s[run..i]);
         run = i + c.len_utf8();
         match c {

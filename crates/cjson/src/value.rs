@@ -1,11 +1,8 @@
 //! The JSON value model: integers of any size, no silent float conversion.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
-/// A JSON object. Keys are kept sorted by code point (UTF-8 byte order), which
-/// is the order both canonical JSON and Python's `sort_keys=True` use.
-pub type Map = BTreeMap<String, Value>;
+use crate::map::Map;
 
 /// A JSON number, kept as the decimal text it was read from (or written as),
 /// so that integers of any size survive a round trip.
@@ -333,7 +330,7 @@ mod tests {
 
         let map = v.clone().into_object().unwrap();
         assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "big", "f", "s"]);
-        let arr = map["a"].clone().into_array().unwrap();
+        let arr = map.get("a").unwrap().clone().into_array().unwrap();
         assert_eq!(arr, vec![Value::from(1), Value::from(2), Value::from(3)]);
         assert_eq!(Value::from(true).into_object(), Err(Value::Bool(true)));
         assert_eq!(Value::Null.into_array(), Err(Value::Null));

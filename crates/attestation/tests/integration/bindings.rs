@@ -228,7 +228,7 @@ fn statements_we_emit_parse_with_the_bindings_and_come_back_unchanged() {
 fn bindings_shaped_vsa(s: &Statement) -> String {
     let mut v = s.to_value();
     let p = v.get_mut("predicate").unwrap().as_object_mut().unwrap();
-    let first = p["verifiedLevels"].as_array().unwrap()[0].clone();
+    let first = p.get("verifiedLevels").unwrap().as_array().unwrap()[0].clone();
     p.insert("verifiedLevels".into(), first);
     to_python_json(&v, Style::Compact)
 }

@@ -290,16 +290,20 @@ fn sign(
     let out = match output {
         Some(o) => o,
         None if kind == "link" => {
-            let name = match metadata.payload_value().map_err(|e| chain(&e))?.get("name") {
-                Some(intoto_cjson::Value::String(s)) => s.clone(),
-                _ => String::new(),
-            };
+            let name = metadata
+                .payload_string("name")
+                .map_err(|e| chain(&e))?
+                .unwrap_or_default();
             PathBuf::from(Link::file_name(&name, &last_keyid))
         }
         None => file.to_path_buf(),
     };
     info(format!("Dumping {kind} to '{}'...", out.display()));
-    write_metadata(&out, &metadata).map_err(|e| chain(&e))
+    let written = write_metadata(&out, &metadata).map_err(|e| chain(&e));
+    // The tool exits next: leave a large link's parsed JSON to the
+    // operating system instead of freeing it piece by piece.
+    std::mem::forget(metadata);
+    written
 }
 
 /// The verification keys: PEM files, or keys exported from the keyring

@@ -164,15 +164,17 @@ fn envelopes_verify_both_ways_with_securesystemslib() {
 fn url_safe_unpadded(v: &Value) -> String {
     let convert = |s: &str| s.replace('+', "-").replace('/', "_").replace('=', "");
     let mut m = v.as_object().unwrap().clone();
-    let p = convert(m["payload"].as_str().unwrap());
+    let p = convert(m.get("payload").unwrap().as_str().unwrap());
     m.insert("payload".into(), p.into());
-    let sigs: Vec<Value> = m["signatures"]
+    let sigs: Vec<Value> = m
+        .get("signatures")
+        .unwrap()
         .as_array()
         .unwrap()
         .iter()
         .map(|s| {
             let mut s = s.as_object().unwrap().clone();
-            let sig = convert(s["sig"].as_str().unwrap());
+            let sig = convert(s.get("sig").unwrap().as_str().unwrap());
             s.insert("sig".into(), sig.into());
             Value::Object(s)
         })

@@ -149,12 +149,15 @@ impl OwnedFields {
             None => Ok(Artifacts::new()),
             Some(Value::Object(m)) => {
                 let field = self.path(key);
-                m.into_iter()
-                    .map(|(path, digests)| {
-                        let set = digest_set_owned(digests, || format!("{field}[{path:?}]"))?;
-                        Ok((path, set))
-                    })
-                    .collect()
+                // Into a vector of the exact size first (collecting through a
+                // fallible iterator would grow it step by step), then into
+                // the tree in one pass.
+                let mut entries = Vec::with_capacity(m.len());
+                for (path, digests) in m {
+                    let set = digest_set_owned(digests, || format!("{field}[{path:?}]"))?;
+                    entries.push((path, set));
+                }
+                Ok(entries.into_iter().collect())
             }
             Some(other) => Err(type_error(&self.path(key), "an object", &other)),
         }
@@ -178,30 +181,40 @@ pub(crate) fn digest_set_owned(value: Value, field: impl Fn() -> String) -> Resu
     let Value::Object(m) = value else {
         return Err(type_error(&field(), "an object of digests", &value));
     };
-    let mut out = DigestSet::new();
-    for (algo, hex) in m {
-        let Value::String(hex) = hex else {
-            return Err(type_error(
-                &format!("{}.{algo}", field()),
-                "a hex string",
-                &hex,
-            ));
-        };
-        if !is_hex(&hex) {
-            return Err(ModelError::Hex {
-                field: format!("{}.{algo}", field()),
-                value: hex,
-            });
-        }
-        out.insert(algo, hex);
-    }
-    Ok(out)
+    m.into_iter()
+        .map(|(algo, hex)| {
+            let Value::String(hex) = hex else {
+                return Err(type_error(
+                    &format!("{}.{algo}", field()),
+                    "a hex string",
+                    &hex,
+                ));
+            };
+            if !is_hex(&hex) {
+                return Err(ModelError::Hex {
+                    field: format!("{}.{algo}", field()),
+                    value: hex,
+                });
+            }
+            Ok((algo, hex))
+        })
+        .collect()
 }
 
 /// Whether `s` is a non-empty string of hex digits (either case), as
 /// securesystemslib's `HEX_SCHEMA` requires.
 pub(crate) fn is_hex(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+    // A table lookup per byte: this runs for every digest of every link.
+    const HEX: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = (i as u8).is_ascii_hexdigit();
+            i += 1;
+        }
+        t
+    };
+    !s.is_empty() && s.bytes().fold(true, |ok, b| ok & HEX[usize::from(b)])
 }
 
 pub(crate) fn artifacts_value(artifacts: &Artifacts) -> Value {
@@ -211,7 +224,7 @@ pub(crate) fn artifacts_value(artifacts: &Artifacts) -> Value {
             .map(|(path, digests)| {
                 let d = digests
                     .iter()
-                    .map(|(a, h)| (a.clone(), Value::from(h.as_str())))
+                    .map(|(a, h)| (a.to_owned(), Value::from(h)))
                     .collect::<Map>();
                 (path.clone(), Value::Object(d))
             })

@@ -5,7 +5,7 @@
 //! `signed` value exactly as parsed (unknown members included), or the DSSE
 //! payload bytes exactly as decoded. Typed models are built only afterwards.
 
-use intoto_cjson::{Map, Style, Value, to_canonical, to_python_json};
+use intoto_cjson::{Map, Style, Value, members_to_python_json, to_canonical, to_python_json};
 use intoto_crypto::gpg::{GpgError, GpgSignature, GpgSigner};
 use intoto_crypto::{PublicKey, Signer};
 use intoto_dsse::Envelope;
@@ -251,15 +251,17 @@ impl Metadata {
 
     /// The `_type` of the payload (`link` or `layout`), without typed parsing.
     pub fn payload_kind(&self) -> Result<String, MetadataError> {
-        let kind = |v: &Value| {
-            v.get("_type")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
+        Ok(self.payload_string("_type")?.unwrap_or_default())
+    }
+
+    /// The string member `key` of the payload (such as a link's `name`), if
+    /// it is one, without typed parsing or copying the payload. Not
+    /// verified: use [`Metadata::verify_signature`] first.
+    pub fn payload_string(&self, key: &str) -> Result<Option<String>, MetadataError> {
+        let member = |v: &Value| v.get(key).and_then(Value::as_str).map(str::to_owned);
         match self {
-            Self::Metablock(m) => Ok(kind(&m.signed)),
-            Self::Dsse(e) => Ok(kind(&intoto_cjson::from_slice(&e.payload)?)),
+            Self::Metablock(m) => Ok(member(&m.signed)),
+            Self::Dsse(e) => Ok(member(&intoto_cjson::from_slice(&e.payload)?)),
         }
     }
 
@@ -383,10 +385,13 @@ impl Metadata {
     pub fn to_bytes(&self) -> Vec<u8> {
         match self {
             Self::Metablock(m) => {
-                let mut top = Map::new();
-                top.insert("signatures".into(), Value::Array(m.signatures.clone()));
-                top.insert("signed".into(), m.signed.clone());
-                to_python_json(&Value::Object(top), Style::Indent1).into_bytes()
+                // Written from its parts: the signed value is not copied.
+                let signatures = Value::Array(m.signatures.clone());
+                members_to_python_json(
+                    &[("signatures", &signatures), ("signed", &m.signed)],
+                    Style::Indent1,
+                )
+                .into_bytes()
             }
             Self::Dsse(e) => e.to_json().into_bytes(),
         }
@@ -496,6 +501,12 @@ mod tests {
         assert_eq!(borrowed, owned);
         assert_eq!(Metadata::from_slice(&bytes).unwrap(), owned);
         assert_eq!(owned.payload_kind().unwrap(), "link");
+        assert_eq!(
+            owned.payload_string("name").unwrap().as_deref(),
+            Some("build")
+        );
+        assert_eq!(owned.payload_string("materials").unwrap(), None);
+        assert_eq!(Metadata::from_slice(&owned.to_bytes()).unwrap(), owned);
         owned
             .verify_signature_at(Signer::public_key(&key), NOW)
             .unwrap();
@@ -504,6 +515,10 @@ mod tests {
 
         let dsse = Metadata::new_dsse(&payload);
         assert_eq!(dsse.payload_kind().unwrap(), "link");
+        assert_eq!(
+            dsse.payload_string("name").unwrap().as_deref(),
+            Some("build")
+        );
         assert_eq!(dsse.into_payload().unwrap(), payload);
     }
 

@@ -22,12 +22,12 @@
 //! offending artifact and why they did not consume it.
 //!
 //! ```
-//! use intoto::model::artifact::Artifacts;
+//! use intoto::model::artifact::{Artifacts, DigestSet};
 //! use intoto::model::rule::{ArtifactKind, ArtifactRule};
 //! use intoto::rules::{ItemArtifacts, LinkArtifacts, verify_item_rules};
 //! use std::collections::BTreeMap;
 //!
-//! let digest = |h: &str| BTreeMap::from([("sha256".to_owned(), h.to_owned())]);
+//! let digest = |h: &str| DigestSet::single("sha256", h);
 //! let build = LinkArtifacts {
 //!     materials: Artifacts::new(),
 //!     products: Artifacts::from([("dist/app".to_owned(), digest("aa"))]),

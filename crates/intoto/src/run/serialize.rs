@@ -413,8 +413,8 @@ mod tests {
                     let name = self.string();
                     let d = if self.below(5) == 0 {
                         let mut set = crate::model::DigestSet::new();
-                        set.insert("sha512".into(), "AB01".into());
-                        set.insert("sha256".into(), "00".into());
+                        set.insert("sha512", "AB01");
+                        set.insert("sha256", "00");
                         Digests::Other(Box::new(set))
                     } else {
                         let mut raw = [0u8; 32];

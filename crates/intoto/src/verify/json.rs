@@ -56,7 +56,7 @@ fn opt_str(s: Option<&str>) -> Value {
 fn digests(d: &DigestSet) -> Value {
     Value::Object(
         d.iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .map(|(k, v)| (k.to_owned(), Value::from(v)))
             .collect(),
     )
 }

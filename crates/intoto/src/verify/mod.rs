@@ -61,6 +61,7 @@ pub use self::trust::{
 use crate::error::Error;
 use crate::model::Step;
 use crate::model::link::keyid_prefix;
+use crate::model::rule::ArtifactKind;
 use crate::model::{Layout, Link, Metadata, MetadataError, Payload};
 use crate::rules::pyrepr;
 use crate::run::command::{Executor, SystemExecutor};
@@ -103,6 +104,9 @@ pub struct VerifyOptions<'a> {
     pub inspection_timeout: Duration,
     /// Whether inspection links are written to `<work_dir>/<name>.link`.
     pub persist_inspection_links: bool,
+    /// Whether the report keeps every link it verified
+    /// ([`LinkCheck::link`]); off by default, as links can be large.
+    pub keep_links: bool,
     /// The time that decides expiry.
     pub clock: &'a dyn Clock,
     /// Runs inspection commands.
@@ -119,6 +123,7 @@ impl Default for VerifyOptions<'_> {
             parameters: None,
             inspection_timeout: DEFAULT_INSPECTION_TIMEOUT,
             persist_inspection_links: true,
+            keep_links: false,
             clock: &SystemClock,
             executor: &SystemExecutor,
             log: &NoLog,
@@ -134,6 +139,7 @@ impl std::fmt::Debug for VerifyOptions<'_> {
             .field("parameters", &self.parameters)
             .field("inspection_timeout", &self.inspection_timeout)
             .field("persist_inspection_links", &self.persist_inspection_links)
+            .field("keep_links", &self.keep_links)
             .finish_non_exhaustive()
     }
 }
@@ -173,6 +179,12 @@ impl<'a> VerifyOptions<'a> {
     /// Sets [`persist_inspection_links`](Self::persist_inspection_links).
     pub fn persist_inspection_links(mut self, yes: bool) -> Self {
         self.persist_inspection_links = yes;
+        self
+    }
+
+    /// Sets [`keep_links`](Self::keep_links).
+    pub fn keep_links(mut self, yes: bool) -> Self {
+        self.keep_links = yes;
         self
     }
 
@@ -298,6 +310,8 @@ struct Entry {
     /// The signature check made when the file was read (`None`: missing,
     /// unreadable, or no key in the layout may sign it).
     checked: Option<SignatureCheck>,
+    /// The validly signed link's artifact names that are not normalised.
+    bad_names: Vec<BadName>,
     /// The verified payload, before sublayouts are resolved.
     verified: Option<Verified<Payload>>,
     /// The link the later stages use (a sublayout's summary link).
@@ -446,6 +460,18 @@ impl<'o, 'a> Verifier<'o, 'a> {
         let inspection_links = self.inspections(&layout);
         self.inspection_rules(&layout, &step_links, &inspection_links);
         self.summary_link(&layout, &step_links);
+        if self.opts.keep_links {
+            self.keep_links(chain);
+        }
+    }
+
+    /// Moves every verified link into its file's report entry.
+    fn keep_links(&mut self, chain: Chain) {
+        for (step, entries) in self.report.steps.iter_mut().zip(chain) {
+            for (check, entry) in step.links.iter_mut().zip(entries) {
+                check.link = entry.link;
+            }
+        }
     }
 
     fn finish(mut self) -> VerificationReport {
@@ -747,9 +773,9 @@ impl<'o, 'a> Verifier<'o, 'a> {
                         (None, LinkStatus::Unreadable, Some(e.to_string()))
                     }
                 };
-                let (metadata, payload, checked) = match loaded {
-                    Some(l) => (l.metadata, l.payload, l.checked),
-                    None => (None, None, None),
+                let (metadata, payload, checked, bad_names) = match loaded {
+                    Some(l) => (l.metadata, l.payload, l.checked, l.bad_names),
+                    None => (None, None, None, Vec::new()),
                 };
                 checks.push(LinkCheck {
                     keyid: keyid.clone(),
@@ -759,12 +785,14 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     counted: false,
                     detail,
                     sublayout: None,
+                    link: None,
                 });
                 entries.push(Entry {
                     keyid: keyid.clone(),
                     file,
                     metadata,
                     checked,
+                    bad_names,
                     verified: None,
                     link: None,
                 });
@@ -984,7 +1012,8 @@ impl<'o, 'a> Verifier<'o, 'a> {
     }
 
     /// Our stricter checks of a validly signed link: its name is its step's,
-    /// and its artifact names are normalised relative paths.
+    /// and its artifact names are normalised relative paths (checked when
+    /// the file was read: [`bad_artifact_names`]).
     fn check_link_content(&mut self, step: &str, entry: &Entry, payload: &Payload) -> bool {
         let Payload::Link(link) = payload else {
             return true;
@@ -1008,38 +1037,26 @@ impl<'o, 'a> Verifier<'o, 'a> {
             );
         }
         const SHOWN: usize = 10;
-        let mut bad = 0usize;
-        for (kind, artifacts) in [
-            (crate::model::rule::ArtifactKind::Materials, &link.materials),
-            (crate::model::rule::ArtifactKind::Products, &link.products),
-        ] {
-            for name in artifacts.keys() {
-                let Err(problem) = check_artifact_name(name) else {
-                    continue;
-                };
-                ok = false;
-                bad += 1;
-                if bad > SHOWN {
-                    continue;
-                }
-                self.fail(
-                    Stage::LinkSignatures,
-                    FailureKind::ArtifactName {
-                        step: step.to_owned(),
-                        file: entry.file.clone(),
-                        kind,
-                        artifact: name.clone(),
-                        problem,
-                    },
-                    "ArtifactPathError",
-                    format!(
-                        "Link '{}' records the {} name {} ({problem})",
-                        entry.short_name(step),
-                        kind,
-                        pyrepr::str_repr(name)
-                    ),
-                );
-            }
+        let bad = entry.bad_names.len();
+        for (kind, name, problem) in entry.bad_names.iter().take(SHOWN) {
+            ok = false;
+            self.fail(
+                Stage::LinkSignatures,
+                FailureKind::ArtifactName {
+                    step: step.to_owned(),
+                    file: entry.file.clone(),
+                    kind: *kind,
+                    artifact: name.clone(),
+                    problem: *problem,
+                },
+                "ArtifactPathError",
+                format!(
+                    "Link '{}' records the {} name {} ({problem})",
+                    entry.short_name(step),
+                    kind,
+                    pyrepr::str_repr(name)
+                ),
+            );
         }
         if bad > SHOWN {
             self.warn(
@@ -1237,22 +1254,45 @@ impl<'o, 'a> Verifier<'o, 'a> {
     fn step_rules(&mut self, layout: &Layout, links: &StepLinks<'_>) {
         let start = self.begin(Stage::StepRules);
         let lookup = rules::Lookup::new(links.iter().map(|(n, (l, f))| (n.as_str(), *l, Some(*f))));
-        for (si, step) in layout.steps.iter().enumerate() {
-            let Some((link, file)) = links.get(&step.name) else {
-                continue;
-            };
-            let item = rules::Item {
-                name: &step.name,
-                materials_rules: &step.expected_materials,
-                products_rules: &step.expected_products,
-                link,
-                file: Some(*file),
-            };
-            let (reports, failures) = rules::evaluate(&item, &lookup, self.opts.log);
-            if let Some(s) = self.report.steps.get_mut(si) {
+        let items: Vec<(usize, rules::Item<'_>)> = layout
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(si, step)| {
+                let (link, file) = links.get(&step.name)?;
+                Some((
+                    si,
+                    rules::Item {
+                        name: &step.name,
+                        materials_rules: &step.expected_materials,
+                        products_rules: &step.expected_products,
+                        link,
+                        file: Some(*file),
+                    },
+                ))
+            })
+            .collect();
+        // Evaluate every step's materials and products at once, on all
+        // cores; log and report in order.
+        const KINDS: [ArtifactKind; 2] = [ArtifactKind::Materials, ArtifactKind::Products];
+        let mut results = items
+            .par_iter()
+            .flat_map_iter(|(_, item)| KINDS.iter().map(move |kind| (item, *kind)))
+            .map(|(item, kind)| rules::evaluate_kind(item, kind, &lookup))
+            .collect::<Vec<_>>()
+            .into_iter();
+        for (si, item) in &items {
+            let mut reports = Vec::new();
+            for kind in KINDS {
+                rules::log_rules(item, kind, self.opts.log);
+                if let Some((report, failures)) = results.next() {
+                    reports.push(report);
+                    self.report.failures.extend(failures);
+                }
+            }
+            if let Some(s) = self.report.steps.get_mut(*si) {
                 s.rules = reports;
             }
-            self.report.failures.extend(failures);
         }
         self.end(Stage::StepRules, start);
     }
@@ -1385,33 +1425,43 @@ impl<'o, 'a> Verifier<'o, 'a> {
 
 /// Every artifact whose digests differ between two links of one step.
 fn artifact_differences(reference: &Link, other: &Link) -> Vec<ArtifactDifference> {
-    use crate::model::rule::ArtifactKind;
-    let mut out = Vec::new();
-    for (kind, a, b) in [
-        (
-            ArtifactKind::Materials,
-            &reference.materials,
-            &other.materials,
-        ),
-        (ArtifactKind::Products, &reference.products, &other.products),
-    ] {
-        if a == b {
-            continue;
-        }
-        let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-        for path in paths {
-            let (x, y) = (a.get(path), b.get(path));
-            if x != y {
-                out.push(ArtifactDifference {
-                    kind,
-                    path: path.clone(),
-                    reference: x.cloned(),
-                    other: y.cloned(),
-                });
-            }
-        }
-    }
+    // Materials and products are compared at once, on two cores.
+    let (mut out, products) = rayon::join(
+        || {
+            kind_differences(
+                ArtifactKind::Materials,
+                &reference.materials,
+                &other.materials,
+            )
+        },
+        || kind_differences(ArtifactKind::Products, &reference.products, &other.products),
+    );
+    out.extend(products);
     out
+}
+
+/// Every artifact of one kind whose digests differ between two links.
+fn kind_differences(
+    kind: ArtifactKind,
+    a: &crate::model::Artifacts,
+    b: &crate::model::Artifacts,
+) -> Vec<ArtifactDifference> {
+    if a == b {
+        return Vec::new();
+    }
+    let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let (x, y) = (a.get(path), b.get(path));
+            (x != y).then(|| ArtifactDifference {
+                kind,
+                path: path.clone(),
+                reference: x.cloned(),
+                other: y.cloned(),
+            })
+        })
+        .collect()
 }
 
 /// The key that verifies a link of `step` filed under `link_keyid`, as the
@@ -1446,6 +1496,34 @@ struct Loaded {
     payload: Option<&'static str>,
     /// The signature check by `key`, if there is a key.
     checked: Option<SignatureCheck>,
+    /// A validly signed link's artifact names that are not normalised.
+    bad_names: Vec<BadName>,
+}
+
+/// An artifact name that is not a normalised relative path.
+type BadName = (ArtifactKind, String, PathProblem);
+
+/// The artifact names of a validly signed link that are not normalised
+/// relative paths, materials first, each in path order.
+fn bad_artifact_names(checked: Option<&SignatureCheck>) -> Vec<BadName> {
+    let Some(Ok(verified)) = checked else {
+        return Vec::new();
+    };
+    let Payload::Link(link) = verified.get() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (kind, artifacts) in [
+        (ArtifactKind::Materials, &link.materials),
+        (ArtifactKind::Products, &link.products),
+    ] {
+        for name in artifacts.keys() {
+            if let Err(problem) = check_artifact_name(name) {
+                out.push((kind, name.clone(), problem));
+            }
+        }
+    }
+    out
 }
 
 /// Loads a link file with the checks the reference makes when it loads
@@ -1463,14 +1541,18 @@ fn load_link(
     key: Option<&PublicKey>,
     now: crate::time::Timestamp,
 ) -> Result<Loaded, Box<LoadFailure>> {
-    let md = crate::metadata_io::load_metadata(file).map_err(|error| {
-        let (kind, message) = python_error(&error);
-        Box::new(LoadFailure {
-            error,
-            kind,
-            message,
-        })
-    })?;
+    let bytes = crate::files::read_regular_file(file, crate::files::MAX_METADATA_BYTES);
+    let size = bytes.as_ref().map_or(0, Vec::len);
+    let md = bytes
+        .and_then(|b| Metadata::from_slice(&b).map_err(crate::metadata_io::with_path(file)))
+        .map_err(|error| {
+            let (kind, message) = python_error(&error);
+            Box::new(LoadFailure {
+                error,
+                kind,
+                message,
+            })
+        })?;
     let fail = |kind: &'static str, message: String, e: MetadataError| {
         Box::new(LoadFailure {
             error: crate::metadata_io::with_path(file)(e),
@@ -1489,13 +1571,17 @@ fn load_link(
         Metadata::Metablock(m)
             if m.signed.get("_type").and_then(intoto_cjson::Value::as_str) != Some("layout") =>
         {
-            let canonical = intoto_cjson::to_canonical(&m.signed);
+            // The canonical form is a little smaller than the file.
+            let mut canonical = Vec::with_capacity(size);
+            let canonical =
+                intoto_cjson::write_canonical(&m.signed, &mut canonical).map(|()| canonical);
             let link = Link::from_value_owned(m.signed).map_err(invalid)?;
             let checked =
                 key.map(|k| trust::verify_metablock_link(&m.signatures, canonical, link, k, now));
             Ok(Loaded {
                 metadata: None,
                 payload: Some("link"),
+                bad_names: bad_artifact_names(checked.as_ref()),
                 checked,
             })
         }
@@ -1508,6 +1594,7 @@ fn load_link(
             Ok(Loaded {
                 metadata: keep.then_some(md),
                 payload: Some("layout"),
+                bad_names: Vec::new(),
                 checked,
             })
         }
@@ -1524,6 +1611,7 @@ fn load_link(
             Ok(Loaded {
                 metadata: keep.then_some(md),
                 payload,
+                bad_names: bad_artifact_names(checked.as_ref()),
                 checked,
             })
         }

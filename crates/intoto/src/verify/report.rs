@@ -254,6 +254,11 @@ pub struct LinkCheck {
     pub detail: Option<String>,
     /// For a sublayout, its own verification report.
     pub sublayout: Option<Box<VerificationReport>>,
+    /// The link the file gave, once its signature verified and it passed
+    /// every check (for a sublayout: its summary link). Kept only when
+    /// [`VerifyOptions::keep_links`](super::VerifyOptions::keep_links) is
+    /// set, since a link may record hundreds of thousands of artifacts.
+    pub link: Option<Link>,
 }
 
 /// One rule's trace: what it consumed from the queue.

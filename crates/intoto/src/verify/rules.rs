@@ -55,51 +55,77 @@ pub(super) struct Item<'a> {
     pub(super) file: Option<&'a Path>,
 }
 
-/// Applies the item's material rules, then its product rules; returns the
-/// traces and every failure (the reference's messages included).
+impl Item<'_> {
+    fn rules(&self, kind: ArtifactKind) -> &[ArtifactRule] {
+        match kind {
+            ArtifactKind::Materials => self.materials_rules,
+            _ => self.products_rules,
+        }
+    }
+}
+
+/// Applies the item's material rules, then its product rules, with the
+/// reference's progress lines; returns the traces and every failure (the
+/// reference's messages included).
 pub(super) fn evaluate(
     item: &Item<'_>,
     lookup: &Lookup<'_>,
     log: &dyn VerifyLog,
 ) -> (Vec<RulesReport>, Vec<Failure>) {
+    let mut reports = Vec::new();
+    let mut failures = Vec::new();
+    for kind in [ArtifactKind::Materials, ArtifactKind::Products] {
+        log_rules(item, kind, log);
+        let (report, found) = evaluate_kind(item, kind, lookup);
+        reports.push(report);
+        failures.extend(found);
+    }
+    (reports, failures)
+}
+
+/// The reference's progress lines for the item's rules of `kind`.
+pub(super) fn log_rules(item: &Item<'_>, kind: ArtifactKind, log: &dyn VerifyLog) {
+    let which = match kind {
+        ArtifactKind::Materials => "material",
+        _ => "product",
+    };
+    log.info(&format!("Verifying {which} rules for '{}'...", item.name));
+    for rule in item.rules(kind) {
+        log.info(&format!("Verifying '{}'...", rule.tokens().join(" ")));
+    }
+}
+
+/// Applies the item's rules of `kind` (no logging, so that items and kinds
+/// can be evaluated at once); returns the trace and every failure.
+pub(super) fn evaluate_kind(
+    item: &Item<'_>,
+    kind: ArtifactKind,
+    lookup: &Lookup<'_>,
+) -> (RulesReport, Vec<Failure>) {
     let own = ItemArtifacts::new(&item.link.materials, &item.link.products);
     let stage = if item.file.is_some() {
         Stage::StepRules
     } else {
         Stage::InspectionRules
     };
-    let mut reports = Vec::new();
-    let mut failures = Vec::new();
-    for (kind, rules) in [
-        (ArtifactKind::Materials, item.materials_rules),
-        (ArtifactKind::Products, item.products_rules),
-    ] {
-        let which = match kind {
-            ArtifactKind::Materials => "material",
-            _ => "product",
-        };
-        log.info(&format!("Verifying {which} rules for '{}'...", item.name));
-        for rule in rules {
-            log.info(&format!("Verifying '{}'...", rule.tokens().join(" ")));
-        }
-        let result = verify_item_rules(item.name, kind, rules, own, lookup);
-        reports.push(trace(&result));
-        for v in result.violations() {
-            failures.push(Failure {
-                stage,
-                kind: FailureKind::Rule {
-                    item: item.name.to_owned(),
-                    kind,
-                    rule_index: v.rule_index,
-                    rule: v.rule.tokens().to_vec(),
-                    problem: problem(&v.problem, item, kind, lookup),
-                },
-                reference_kind: "RuleVerificationError".to_owned(),
-                reference_message: result.reference_message(v),
-            });
-        }
-    }
-    (reports, failures)
+    let result = verify_item_rules(item.name, kind, item.rules(kind), own, lookup);
+    let failures = result
+        .violations()
+        .iter()
+        .map(|v| Failure {
+            stage,
+            kind: FailureKind::Rule {
+                item: item.name.to_owned(),
+                kind,
+                rule_index: v.rule_index,
+                rule: v.rule.tokens().to_vec(),
+                problem: problem(&v.problem, item, kind, lookup),
+            },
+            reference_kind: "RuleVerificationError".to_owned(),
+            reference_message: result.reference_message(v),
+        })
+        .collect();
+    (trace(&result), failures)
 }
 
 fn trace(r: &ItemRuleReport<'_>) -> RulesReport {

@@ -135,7 +135,7 @@ fn the_first_signature_by_the_key_or_a_subkey_decides() {
         panic!("a Metablock")
     };
     let first = block.signatures[0].as_object_mut().unwrap();
-    let mut bad = first["signature"].as_str().unwrap().to_owned();
+    let mut bad = first.get("signature").unwrap().as_str().unwrap().to_owned();
     let last = if bad.ends_with('0') { "1" } else { "0" };
     bad.replace_range(bad.len() - 1.., last);
     first.insert("signature".into(), bad.into());

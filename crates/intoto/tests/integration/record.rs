@@ -438,7 +438,7 @@ fn run_ours(case: &Case) -> Outcome {
         Ok(r) => Outcome::Ok(
             r.artifacts
                 .into_iter()
-                .map(|(k, v)| (k, v["sha256"].clone()))
+                .map(|(k, v)| (k, v.get("sha256").unwrap().to_owned()))
                 .collect(),
         ),
         Err(e) => Outcome::Err(python_class(&e)),

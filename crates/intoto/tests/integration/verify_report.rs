@@ -5,6 +5,7 @@
 use std::fs;
 
 use intoto::model::rule::ArtifactKind;
+use intoto::model::{Link, Payload};
 use intoto::verify::{
     FailureKind, LinkStatus, NotConsumedReason, REPORT_FORMAT_VERSION, RuleProblem, Stage,
     StageStatus, Verdict, verify,
@@ -34,7 +35,7 @@ fn broken() -> (Env, intoto::verify::VerificationReport) {
     inspection(&mut l, "never-runs", &["true"], &[], &[]);
     // build's link, signed by mallory in alice's place.
     let build = link("build", &[], &[("src.tar", "good")]);
-    let md = signed(intoto::model::Payload::Link(build), &[&mallory], false);
+    let md = signed(Payload::Link(build), &[&mallory], false);
     env.put_as("build", public(&alice).keyid().as_str(), &md);
     env.put_link(
         &link(
@@ -152,7 +153,7 @@ fn rule_failures_name_rule_artifact_and_digests_with_their_sources() {
     };
     assert_eq!(material.digests, digest("evil"));
     assert_eq!(product.source.kind, ArtifactKind::Products);
-    let package_file = env.dir.join(intoto::model::Link::file_name(
+    let package_file = env.dir.join(Link::file_name(
         "package",
         r.step("package").unwrap().authorized[0].as_str(),
     ));
@@ -242,8 +243,8 @@ fn match_digest_mismatch_is_explained() {
     assert_eq!(found.source.item, "package");
     assert_eq!(found.source.file.as_deref(), Some(package_file.as_path()));
     let text = r.to_string();
-    let good = &digest("good")["sha256"];
-    let evil = &digest("evil")["sha256"];
+    let good = digest("good").get("sha256").unwrap().to_owned();
+    let evil = digest("evil").get("sha256").unwrap().to_owned();
     assert!(
         text.contains(&format!(
             "expected {{sha256: {good}}} from build products 'dist/app' in {}",
@@ -398,4 +399,65 @@ fn log_lines_follow_the_reference() {
         "The software product passed all verification.",
     ];
     assert_eq!(*lines.info.lock().unwrap(), expected);
+}
+
+/// With `keep_links`, each link check carries the link its file gave once
+/// it verified; without it, none does. Neither changes the verdict.
+#[test]
+fn verified_links_are_kept_on_request() {
+    let env = Env::new("report-keep-links");
+    let (owner, alice, bob, mallory) = (key(), key(), key(), key());
+    let mut l = layout();
+    step(
+        &mut l,
+        "build",
+        &[&alice, &mallory],
+        &[],
+        &["CREATE dist/*"],
+    );
+    step(
+        &mut l,
+        "package",
+        &[&bob],
+        &["MATCH dist/* WITH PRODUCTS FROM build", "DISALLOW *"],
+        &[],
+    );
+    let build = link("build", &[], &[("dist/app", "app"), ("dist/lib", "lib")]);
+    let package = link("package", &[("dist/app", "app")], &[]);
+    env.put_link(&build, &alice);
+    env.put_link(&package, &bob);
+    // Mallory's link is signed by alice: it does not verify.
+    let forged = signed(Payload::Link(build.clone()), &[&alice], false);
+    env.put_as("build", mallory.public_key().keyid().as_str(), &forged);
+    let md = signed_layout(&l, &[&owner]);
+
+    let plain = env.verify(&md, &[public(&owner)]);
+    assert_pass(&plain);
+    assert!(
+        plain
+            .steps
+            .iter()
+            .flat_map(|s| &s.links)
+            .all(|c| c.link.is_none())
+    );
+
+    let kept = verify(
+        &md,
+        &[public(&owner)],
+        &env.options(&NEVER).keep_links(true),
+    );
+    assert_pass(&kept);
+    let links: Vec<Option<&Link>> = kept
+        .steps
+        .iter()
+        .flat_map(|s| &s.links)
+        .map(|c| c.link.as_ref())
+        .collect();
+    assert_eq!(links, [Some(&build), None, Some(&package)]);
+    // Apart from the links, the reports are the same.
+    let mut emptied = kept.clone();
+    for check in emptied.steps.iter_mut().flat_map(|s| &mut s.links) {
+        check.link = None;
+    }
+    assert_eq!(emptied, plain);
 }

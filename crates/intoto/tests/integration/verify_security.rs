@@ -208,7 +208,7 @@ fn c_d_broken_signature() {
     let Value::Object(sig) = &mut m.signatures[0] else {
         unreachable!()
     };
-    let hex = sig["sig"].as_str().unwrap().to_owned();
+    let hex = sig.get("sig").unwrap().as_str().unwrap().to_owned();
     let flipped = format!(
         "{}{}",
         if hex.starts_with('0') { "1" } else { "0" },
@@ -330,7 +330,7 @@ fn d_keyid_key_binding() {
         (
             "truncated to 32 bytes",
             |sig| {
-                let s = sig["sig"].as_str().unwrap()[..64].to_owned();
+                let s = sig.get("sig").unwrap().as_str().unwrap()[..64].to_owned();
                 sig.insert("sig".into(), s.into());
             },
             false,
@@ -338,7 +338,7 @@ fn d_keyid_key_binding() {
         (
             "63 bytes",
             |sig| {
-                let s = sig["sig"].as_str().unwrap()[..126].to_owned();
+                let s = sig.get("sig").unwrap().as_str().unwrap()[..126].to_owned();
                 sig.insert("sig".into(), s.into());
             },
             false,

@@ -93,7 +93,7 @@ pub(crate) fn jartifacts(artifacts: &Artifacts) -> Value {
             .map(|(p, d)| {
                 (
                     p.clone(),
-                    Value::Object(d.iter().map(|(k, v)| (k.clone(), jstr(v))).collect()),
+                    Value::Object(d.iter().map(|(k, v)| (k.to_owned(), jstr(v))).collect()),
                 )
             })
             .collect(),
