@@ -16,20 +16,14 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 /// exit 0; errors print the usage line and `<prog>: error: <message>` to
 /// stderr and exit 2, as argparse does.
 pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<ArgMatches, ExitCode> {
-    let mut cmd = cmd
-        .name(prog.to_owned())
-        .bin_name(prog.to_owned())
-        .infer_long_args(true)
-        .disable_version_flag(true)
-        .arg(
-            clap::Arg::new("version")
-                .long("version")
-                .action(clap::ArgAction::Version)
-                .help("show program's version number and exit"),
-        )
-        .version(format!("3.1.0 (in-toto-rs {})", env!("CARGO_PKG_VERSION")));
+    let mut cmd = prepared(cmd, prog);
     let mut argv = vec![OsString::from(prog)];
     argv.extend(args);
+    let raw: Vec<String> = argv
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     match cmd.try_get_matches_from_mut(argv) {
         Ok(m) => Ok(m),
         Err(e) => match e.kind() {
@@ -46,13 +40,34 @@ pub(crate) fn parse(cmd: Command, prog: &str, args: Vec<OsString>) -> Result<Arg
                 )
             }
             _ => {
-                let msg = argparse_message(&cmd, &e);
+                let msg = argparse_message(&cmd, &e, &raw);
                 eprint!("{}", usage_line(&mut cmd));
                 eprintln!("{prog}: error: {msg}");
                 Err(ExitCode::from(EXIT_USAGE))
             }
         },
     }
+}
+
+/// A tool's command as it parses its arguments when invoked as `prog`:
+/// named `prog`, long options abbreviable, and `--version`. The command
+/// reference, man pages and completions describe this same command.
+pub(crate) fn prepared(cmd: Command, prog: &str) -> Command {
+    decorated(cmd.name(prog.to_owned()).bin_name(prog.to_owned()))
+}
+
+/// What every tool adds to its command: long options may be abbreviated,
+/// and `--version`.
+pub(crate) fn decorated(cmd: Command) -> Command {
+    cmd.infer_long_args(true)
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("version")
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("show program's version number and exit"),
+        )
+        .version(format!("3.1.0 (in-toto-rs {})", env!("CARGO_PKG_VERSION")))
 }
 
 /// The `usage: ...` line(s) of a command, ending in a newline.
@@ -64,16 +79,19 @@ pub(crate) fn usage_line(cmd: &mut Command) -> String {
 
 /// A usage error found after parsing. The reference prints the usage line
 /// (`full_help == false`) or the whole help (`true`) to stdout first, then
-/// the error to stderr; exit 2.
+/// the usage line and the error to stderr; exit 2.
 pub(crate) fn post_parse_error(cmd: Command, prog: &str, full_help: bool, msg: &str) -> ExitCode {
     let mut cmd = cmd.name(prog.to_owned()).bin_name(prog.to_owned());
+    let usage = usage_line(&mut cmd);
     let text = if full_help {
         cmd.render_help().to_string()
     } else {
-        usage_line(&mut cmd)
+        usage.clone()
     };
     print!("{text}");
     let _ = std::io::stdout().flush();
+    // argparse's `error()` repeats the usage line on stderr.
+    eprint!("{usage}");
     eprintln!("{prog}: error: {msg}");
     ExitCode::from(EXIT_USAGE)
 }
@@ -114,7 +132,49 @@ fn context_strings(e: &clap::Error, kind: ContextKind) -> Vec<String> {
     }
 }
 
-fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
+/// The command-line word clap's `arg` came from: for a cluster of short
+/// flags (`-la`) argparse names the whole word, clap only the flag (`-l`).
+fn raw_word(arg: &str, raw: &[String]) -> String {
+    let Some(flag) = arg.strip_prefix('-').filter(|f| f.chars().count() == 1) else {
+        return arg.to_owned();
+    };
+    raw.iter()
+        .find(|w| {
+            w.starts_with('-')
+                && !w.starts_with("--")
+                && w.get(1..).is_some_and(|r| r.starts_with(flag))
+        })
+        .cloned()
+        .unwrap_or_else(|| arg.to_owned())
+}
+
+/// argparse's message for an unknown `--prefix` that abbreviates several
+/// long options.
+fn ambiguous(cmd: &Command, arg: &str) -> Option<String> {
+    let prefix = arg.strip_prefix("--")?;
+    let prefix = prefix.split('=').next().unwrap_or(prefix);
+    if prefix.is_empty() {
+        return None;
+    }
+    let mut longs: Vec<String> = cmd
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .filter(|l| l.starts_with(prefix))
+        .map(|l| format!("--{l}"))
+        .collect();
+    if cmd.get_arguments().all(|a| a.get_long() != Some("help")) && "help".starts_with(prefix) {
+        longs.push("--help".to_owned());
+    }
+    if longs.len() < 2 {
+        return None;
+    }
+    Some(format!(
+        "ambiguous option: --{prefix} could match {}",
+        longs.join(", ")
+    ))
+}
+
+fn argparse_message(cmd: &Command, e: &clap::Error, raw: &[String]) -> String {
     let invalid = context_strings(e, ContextKind::InvalidArg);
     let first = invalid
         .first()
@@ -125,19 +185,46 @@ fn argparse_message(cmd: &Command, e: &clap::Error) -> String {
             let names: Vec<String> = invalid.iter().map(|a| arg_display(cmd, a)).collect();
             format!("the following arguments are required: {}", names.join(", "))
         }
-        ErrorKind::UnknownArgument => format!("unrecognized arguments: {}", invalid.join(" ")),
+        ErrorKind::UnknownArgument => {
+            let word = invalid.first().map(String::as_str).unwrap_or_default();
+            if let Some(msg) = ambiguous(cmd, word) {
+                return msg;
+            }
+            let words: Vec<String> = invalid.iter().map(|a| raw_word(a, raw)).collect();
+            format!("unrecognized arguments: {}", words.join(" "))
+        }
         ErrorKind::ArgumentConflict => {
             let prior = context_strings(e, ContextKind::PriorArg);
             let other = prior
                 .first()
                 .map(|a| arg_display(cmd, a))
                 .unwrap_or_default();
-            format!("argument {first}: not allowed with argument {other}")
+            // clap names the earlier argument first; argparse the later one.
+            format!("argument {other}: not allowed with argument {first}")
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let value = context_strings(e, ContextKind::InvalidValue).join(" ");
             let valid = context_strings(e, ContextKind::ValidValue);
-            if valid.is_empty() {
+            if value.is_empty() && e.kind() == ErrorKind::InvalidValue {
+                // clap's "a value is required": argparse says how many it expected.
+                let many = invalid
+                    .first()
+                    .and_then(|raw| {
+                        let flag = raw.split_whitespace().next().unwrap_or(raw);
+                        cmd.get_arguments().find(|a| {
+                            a.get_long().is_some_and(|l| flag == format!("--{l}"))
+                                || a.get_short().is_some_and(|s| flag == format!("-{s}"))
+                        })
+                    })
+                    .and_then(|a| a.get_num_args())
+                    .is_some_and(|r| r.max_values() > 1);
+                let what = if many {
+                    "at least one argument"
+                } else {
+                    "one argument"
+                };
+                format!("argument {first}: expected {what}")
+            } else if valid.is_empty() {
                 format!("argument {first}: invalid value: '{value}'")
             } else {
                 let choices: Vec<String> = valid.iter().map(|v| format!("'{v}'")).collect();

@@ -116,16 +116,6 @@ pub enum KeyError {
         scheme: String,
     },
 
-    /// A GnuPG public key dict (`type`, `method`, `hashes`, `keyval`).
-    /// These are recognised but not supported yet.
-    #[error("GPG public key {keyid} ({method}) is not supported yet")]
-    GpgNotSupported {
-        /// The key's `keyid` (its OpenPGP fingerprint).
-        keyid: String,
-        /// Its `method`, e.g. `pgp+rsa-pkcsv1.5`.
-        method: String,
-    },
-
     /// A public-key dict that does not have the required shape.
     #[error("invalid public key dict: {reason}")]
     InvalidKeyDict {

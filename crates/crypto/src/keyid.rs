@@ -28,6 +28,11 @@ impl KeyId {
         }
     }
 
+    /// Wraps an id this crate computed as lowercase hex.
+    pub(crate) fn from_hex_unchecked(id: String) -> Self {
+        Self(id)
+    }
+
     /// The key id as written.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -7,13 +7,17 @@
 //! * [`PrivateKey`]: PEM private keys (PKCS#8, encrypted PKCS#8, PKCS#1,
 //!   SEC1), key generation, PKCS#8 output, and signing through the object
 //!   safe [`Signer`] trait.
+//! * [`gpg`]: GnuPG key dicts from `gpg --export`, GnuPG signatures
+//!   verified in Rust, and signing through the `gpg` program.
 //! * [`KeyId`]: the hex key ids that name keys in metadata.
 //! * [`digest`]: streaming SHA-256 for artifacts.
 //!
 //! The cryptography is done by `aws-lc-rs` (only the private `backend`
 //! module names it); PEM, SPKI and PKCS#8 structures are read with
-//! RustCrypto's `der`, `spki` and `pkcs8`. This crate does no file I/O:
-//! callers pass bytes and add file names to error messages.
+//! RustCrypto's `der`, `spki` and `pkcs8` (DSA, for GnuPG keys, with
+//! RustCrypto's `dsa`). This crate does no file I/O: callers pass bytes and
+//! add file names to error messages. The one exception is [`gpg`], which
+//! runs the `gpg` program to sign and to export keys.
 //!
 //! # Differences from the reference
 //!
@@ -30,11 +34,13 @@
 //!   callers bind ids to keys and count each key once.
 //! * Keys we encrypt use 600 000 PBKDF2 iterations ([`PBKDF2_ITERATIONS`])
 //!   rather than `cryptography`'s 2048; both load everywhere.
+//! * GnuPG keys and signatures: see [`gpg`] for where its checks are
+//!   stricter.
 //!
-//! Not supported (yet): GnuPG key dicts ([`KeyError::GpgNotSupported`]),
-//! ML-DSA keys, and legacy OpenSSL PEM encryption (`Proc-Type: 4,ENCRYPTED`;
-//! encrypted PKCS#8 is supported). Like the reference, Ed448, DSA,
-//! secp256k1 and OpenSSH-format keys are refused.
+//! Not supported (yet): ML-DSA keys, and legacy OpenSSL PEM encryption
+//! (`Proc-Type: 4,ENCRYPTED`; encrypted PKCS#8 is supported). Like the
+//! reference, Ed448, DSA (as PEM keys), secp256k1 and OpenSSH-format keys
+//! are refused.
 //!
 //! ```
 //! use intoto_crypto::{KeySpec, PrivateKey, PublicKey, Signer};
@@ -50,6 +56,7 @@
 mod backend;
 pub mod digest;
 mod error;
+pub mod gpg;
 mod keyid;
 mod material;
 mod pem;

@@ -7,13 +7,15 @@ use intoto_cjson::{Map, Value};
 use crate::backend;
 use crate::digest::{sha256_hex, to_hex};
 use crate::error::{KeyError, SignatureError};
+use crate::gpg::key::GpgKey;
+use crate::gpg::{GpgError, GpgSignature};
 use crate::keyid::KeyId;
 use crate::material::Material;
 use crate::pem;
 use crate::scheme::{HashAlg, KEYTYPE_ECDSA, KEYTYPE_ED25519, KEYTYPE_RSA, Scheme};
 
-/// A public key: a securesystemslib public-key dict together with the
-/// parsed key it describes.
+/// A public key: a securesystemslib public-key dict, or a GnuPG key dict
+/// (see [`crate::gpg`]), together with the parsed key it describes.
 ///
 /// The dict is kept exactly as it was given (`keyid`, `keytype`, `scheme`,
 /// `keyval.public`, and any other members such as the legacy
@@ -36,8 +38,7 @@ pub struct PublicKey {
     inner: Inner,
 }
 
-/// The kinds of key a dict can describe. GnuPG keys will be a second
-/// variant; keeping this private lets that happen without an API change.
+/// The kinds of key a dict can describe.
 #[derive(Clone, PartialEq, Eq)]
 enum Inner {
     Sslib {
@@ -45,6 +46,7 @@ enum Inner {
         material: Material,
         spki_der: Vec<u8>,
     },
+    Gpg(Box<GpgKey>),
 }
 
 const LABEL_SPKI: &str = "PUBLIC KEY";
@@ -99,8 +101,13 @@ impl PublicKey {
     /// reference's `_check_public_key`:
     ///
     /// 1. it is an object with a string `keyid` (hex);
-    /// 2. a GnuPG key dict (`type`, `method`, `hashes`, `keyval`) is
-    ///    recognised and refused with [`KeyError::GpgNotSupported`];
+    /// 2. a dict with `type`, `method`, `hashes` and `keyval` is a GnuPG
+    ///    key dict: `type`/`method` must be `rsa`/`pgp+rsa-pkcsv1.5`,
+    ///    `dsa`/`pgp+dsa-fips-180-2` or `eddsa`/`pgp+eddsa-ed25519`,
+    ///    `keyval.public` must hold the key's parameters in hex,
+    ///    `creation_time` and `validity_period` (when present) must be
+    ///    non-negative integers, and `subkeys` (when present) an object of
+    ///    such dicts keyed by their key ids;
     /// 3. `(keytype, scheme)` must be registered, else
     ///    [`KeyError::Unsupported`] (`Unsupported public key <type>/<scheme>`);
     /// 4. `keyval.public` must be a string.
@@ -132,10 +139,8 @@ impl PublicKey {
             .iter()
             .all(|k| dict.contains_key(*k))
         {
-            return Err(KeyError::GpgNotSupported {
-                keyid: keyid.clone(),
-                method: dict.get("method").map(python_repr).unwrap_or_default(),
-            });
+            let key = GpgKey::from_dict(dict, false)?;
+            return Ok(Self::build_gpg(dict.clone(), key));
         }
         let keyid = KeyId::new(keyid.as_str())?;
         let (keytype, scheme_name) = match (dict.get("keytype"), dict.get("scheme")) {
@@ -170,6 +175,24 @@ impl PublicKey {
                 reason: Box::new(e),
             })?;
         Self::build(dict.clone(), keyid, scheme, material)
+    }
+
+    /// The key dict the reference's `export_pubkey` makes for a key read
+    /// from `gpg --export`.
+    pub(crate) fn from_gpg_key(key: GpgKey) -> Self {
+        Self::build_gpg(key.to_export_dict(), key)
+    }
+
+    fn build_gpg(dict: Map, key: GpgKey) -> Self {
+        Self {
+            keyid: key.keyid.clone(),
+            keytype: key.params.type_name().to_owned(),
+            scheme: key.params.method().to_owned(),
+            computed_keyid: key.computed_fingerprint(),
+            legacy_keyids: Vec::new(),
+            dict,
+            inner: Inner::Gpg(Box::new(key)),
+        }
     }
 
     fn build(
@@ -220,17 +243,20 @@ impl PublicKey {
         &self.keyid
     }
 
-    /// The `keytype`, e.g. `ed25519`, `rsa`, `ecdsa`.
+    /// The `keytype`, e.g. `ed25519`, `rsa`, `ecdsa`; for a GnuPG key its
+    /// `type` (`rsa`, `dsa`, `eddsa`).
     pub fn keytype(&self) -> &str {
         &self.keytype
     }
 
-    /// The `scheme`, e.g. `rsassa-pss-sha256`.
+    /// The `scheme`, e.g. `rsassa-pss-sha256`; for a GnuPG key its
+    /// `method`, e.g. `pgp+rsa-pkcsv1.5`.
     pub fn scheme(&self) -> &str {
         &self.scheme
     }
 
-    /// The `keyval.public` string.
+    /// The `keyval.public` string (empty for a GnuPG key, whose
+    /// `keyval.public` is an object).
     pub fn public_value(&self) -> &str {
         self.dict
             .get("keyval")
@@ -241,7 +267,8 @@ impl PublicKey {
 
     /// The key id the reference would compute for this key today: the
     /// lowercase hex SHA-256 of the canonical JSON of
-    /// `{"keytype", "scheme", "keyval": {"public"}}`.
+    /// `{"keytype", "scheme", "keyval": {"public"}}`; for a GnuPG key, the
+    /// v4 fingerprint computed from its parameters and `creation_time`.
     pub fn computed_keyid(&self) -> &KeyId {
         &self.computed_keyid
     }
@@ -252,23 +279,91 @@ impl PublicKey {
     /// the canonical JSON of
     /// `{"keyid_hash_algorithms", "keytype", "scheme", "keyval": {"public"}}`
     /// as securesystemslib 0.x computed it.
+    ///
+    /// A GnuPG key matches when its key id and those of its subkeys are
+    /// their fingerprints.
     pub fn keyid_matches(&self) -> bool {
-        self.keyid == self.computed_keyid || self.legacy_keyids.contains(&self.keyid)
+        match &self.inner {
+            Inner::Gpg(k) => k.fingerprints_match(),
+            Inner::Sslib { .. } => {
+                self.keyid == self.computed_keyid || self.legacy_keyids.contains(&self.keyid)
+            }
+        }
     }
 
     /// Whether `other` is the same key, compared by key material (not by
     /// key id, scheme or other dict members). Use this to count each signer
     /// once however many ids or dicts name its key.
+    ///
+    /// GnuPG keys compare by their main key's parameters, and never equal
+    /// a securesystemslib key.
     pub fn same_key_material(&self, other: &PublicKey) -> bool {
-        let (Inner::Sslib { material: a, .. }, Inner::Sslib { material: b, .. }) =
-            (&self.inner, &other.inner);
-        a == b
+        match (&self.inner, &other.inner) {
+            (Inner::Sslib { material: a, .. }, Inner::Sslib { material: b, .. }) => a == b,
+            (Inner::Gpg(a), Inner::Gpg(b)) => a.same_material(b),
+            _ => false,
+        }
     }
 
-    /// The key as SPKI PEM (`BEGIN PUBLIC KEY`), for every key type.
+    /// The key as SPKI PEM (`BEGIN PUBLIC KEY`), for every securesystemslib
+    /// key type. A GnuPG key has no PEM form
+    /// ([`KeyError::UnsupportedFormat`]).
     pub fn to_pem(&self) -> Result<String, KeyError> {
-        let Inner::Sslib { spki_der, .. } = &self.inner;
-        Ok(spki_pem(spki_der))
+        match &self.inner {
+            Inner::Sslib { spki_der, .. } => Ok(spki_pem(spki_der)),
+            Inner::Gpg(_) => Err(KeyError::UnsupportedFormat {
+                format: format!("GPG key {} as PEM", self.keyid),
+            }),
+        }
+    }
+
+    /// Whether this is a GnuPG key.
+    pub fn is_gpg(&self) -> bool {
+        matches!(self.inner, Inner::Gpg(_))
+    }
+
+    /// The key ids of a GnuPG key's subkeys (none for other keys).
+    pub fn gpg_subkey_ids(&self) -> Vec<&KeyId> {
+        match &self.inner {
+            Inner::Gpg(k) => k.subkeys.iter().map(|s| &s.keyid).collect(),
+            Inner::Sslib { .. } => Vec::new(),
+        }
+    }
+
+    /// Whether `keyid` is one of this GnuPG key's subkeys.
+    pub fn has_gpg_subkey(&self, keyid: &str) -> bool {
+        match &self.inner {
+            Inner::Gpg(k) => k.subkeys.iter().any(|s| s.keyid.as_str() == keyid),
+            Inner::Sslib { .. } => false,
+        }
+    }
+
+    /// Whether `keyid` names a subkey that the keyring showed revoked when
+    /// this key was exported (such subkeys are not in the key dict).
+    pub fn has_revoked_gpg_subkey(&self, keyid: &str) -> bool {
+        match &self.inner {
+            Inner::Gpg(k) => k.revoked_subkeys.iter().any(|s| s.as_str() == keyid),
+            Inner::Sslib { .. } => false,
+        }
+    }
+
+    /// Verifies a GnuPG signature over `msg` with this key, or with the
+    /// subkey the signature names, at `now_unix` (seconds since the epoch)
+    /// for the expiry check. See [`crate::gpg`] for the rules; a key that
+    /// is not a GnuPG key fails with [`GpgError::WrongKey`].
+    pub fn verify_gpg(
+        &self,
+        msg: &[u8],
+        signature: &GpgSignature,
+        now_unix: i64,
+    ) -> Result<(), GpgError> {
+        match &self.inner {
+            Inner::Gpg(k) => crate::gpg::verify(k, msg, signature, now_unix),
+            Inner::Sslib { .. } => Err(GpgError::WrongKey {
+                keyid: self.keyid.to_string(),
+                signature_keyid: signature.keyid().to_string(),
+            }),
+        }
     }
 
     /// Verifies `signature` over `msg` with exactly this key's scheme:
@@ -279,11 +374,15 @@ impl PublicKey {
     /// * `rsa-pkcs1v15-shaN`: PKCS#1 v1.5 with SHA-N;
     /// * `ecdsa-sha2-nistpN`: a DER `ECDSA-Sig-Value` with the curve's hash.
     ///
-    /// The error says nothing about why a signature failed.
+    /// The error says nothing about why a signature failed. A GnuPG key
+    /// verifies nothing here: use [`verify_gpg`](Self::verify_gpg).
     pub fn verify(&self, msg: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
         let Inner::Sslib {
             scheme, material, ..
-        } = &self.inner;
+        } = &self.inner
+        else {
+            return Err(SignatureError::invalid());
+        };
         if backend::verify(*scheme, material, msg, signature) {
             Ok(())
         } else {
@@ -294,12 +393,15 @@ impl PublicKey {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Inner::Sslib { material, .. } = &self.inner;
+        let key = match &self.inner {
+            Inner::Sslib { material, .. } => material.describe(),
+            Inner::Gpg(k) => format!("GPG {}", k.params.describe()),
+        };
         f.debug_struct("PublicKey")
             .field("keyid", &self.keyid.as_str())
             .field("keytype", &self.keytype)
             .field("scheme", &self.scheme)
-            .field("key", &material.describe())
+            .field("key", &key)
             .finish()
     }
 }

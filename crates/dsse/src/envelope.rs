@@ -1,24 +1,32 @@
-//! The envelope, its JSON form, signing and verification.
+//! The envelope, its JSON form and signing.
 
 use std::collections::BTreeSet;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use intoto_cjson::{Map, Style, Value, to_python_json};
-use intoto_crypto::{PublicKey, Signer};
+use intoto_crypto::Signer;
 
 use crate::Error;
+use crate::base64::{decode_base64, encode_base64};
 
 /// The pre-authentication encoding that DSSE signatures cover:
-/// `"DSSEv1" SP len(type) SP type SP len(body) SP body`, lengths in ASCII decimal.
+/// `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, where `LEN` is the
+/// byte length in ASCII decimal without leading zeros and `body` is the raw
+/// payload (never its base64 text).
+///
+/// The lengths make the encoding injective: no two (type, body) pairs give
+/// the same bytes, whatever spaces or digits the type or body contain.
 pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(payload.len() + payload_type.len() + 32);
+    let type_len = payload_type.len().to_string();
+    let body_len = payload.len().to_string();
+    let mut out = Vec::with_capacity(
+        10 + type_len.len() + payload_type.len() + body_len.len() + payload.len(),
+    );
     out.extend_from_slice(b"DSSEv1 ");
-    out.extend_from_slice(payload_type.len().to_string().as_bytes());
+    out.extend_from_slice(type_len.as_bytes());
     out.push(b' ');
     out.extend_from_slice(payload_type.as_bytes());
     out.push(b' ');
-    out.extend_from_slice(payload.len().to_string().as_bytes());
+    out.extend_from_slice(body_len.as_bytes());
     out.push(b' ');
     out.extend_from_slice(payload);
     out
@@ -27,20 +35,29 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 /// One signature of an envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
-    /// The key id hint (unauthenticated).
+    /// The key id, exactly as received: an unauthenticated hint that may
+    /// narrow which trusted keys are tried, and never decides anything.
     pub keyid: Option<String>,
     /// The raw signature bytes.
     pub sig: Vec<u8>,
 }
 
-/// A DSSE envelope.
+impl Signature {
+    /// The key id hint, if there is a usable one. The protocol treats an
+    /// unset key id like an empty one, so `""` gives `None`.
+    pub fn keyid_hint(&self) -> Option<&str> {
+        self.keyid.as_deref().filter(|k| !k.is_empty())
+    }
+}
+
+/// A DSSE envelope: a payload, its type, and signatures over both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
-    /// The payload bytes, exactly as received (never re-serialised).
+    /// The payload bytes, exactly as decoded (never re-serialised).
     pub payload: Vec<u8>,
-    /// The payload's media type, covered by the signatures through PAE.
+    /// The payload's type, covered by the signatures through PAE.
     pub payload_type: String,
-    /// The signatures.
+    /// The signatures, in the order received.
     pub signatures: Vec<Signature>,
 }
 
@@ -54,54 +71,89 @@ impl Envelope {
         }
     }
 
-    /// Whether a JSON object looks like a DSSE envelope (it has a `payload` member).
+    /// Whether a JSON value looks like a DSSE envelope (an object with a
+    /// `payload` member). Cheap dispatch only; [`Envelope::from_value`]
+    /// does the checking.
     pub fn is_envelope(value: &Value) -> bool {
         value.get("payload").is_some()
     }
 
-    /// Reads an envelope from its JSON value. Base64 may use the standard or
-    /// the URL-safe alphabet, padded or not. Signature key ids are optional
-    /// per the protocol; two signatures with the same key id are rejected.
+    /// Parses an envelope from file bytes: strict JSON (duplicate keys,
+    /// invalid UTF-8, lone surrogates and excessive nesting are errors, see
+    /// [`intoto_cjson::from_slice`]), then [`Envelope::from_value`]. Never
+    /// panics, whatever the input.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_value(&intoto_cjson::from_slice(bytes)?)
+    }
+
+    /// Reads an envelope from its JSON value.
+    ///
+    /// * `payload`, `payloadType` and `signatures` are required (an empty
+    ///   payload and an empty signature list are allowed); each signature
+    ///   needs a `sig`; `keyid` is optional (a string, or `null` for unset).
+    /// * Base64 may use either alphabet, padded or not (see
+    ///   [`decode_base64`](crate::decode_base64)).
+    /// * Two signatures with the same non-empty key id are refused, as
+    ///   securesystemslib does: such an envelope is malformed, or an attempt
+    ///   to count one signer twice. Signatures without a key id may repeat.
+    /// * Unknown members are ignored, as the envelope specification requires.
     pub fn from_value(value: &Value) -> Result<Self, Error> {
-        let obj = value.as_object().ok_or_else(|| {
-            Error::Format(format!("expected an object, found {}", value.type_name()))
+        let obj = value.as_object().ok_or(Error::NotAnObject {
+            found: value.type_name(),
         })?;
-        let payload_b64 = obj
-            .get("payload")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::Format("'payload' must be a string".into()))?;
-        let payload_type = obj
-            .get("payloadType")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::Format("'payloadType' must be a string".into()))?;
-        let payload = decode_b64(payload_b64).ok_or(Error::Base64("payload"))?;
+        let payload_b64 = required_str(obj, "payload", "")?;
+        let payload_type = required_str(obj, "payloadType", "")?;
+        let payload = decode_base64(payload_b64).map_err(|reason| Error::Base64 {
+            field: "payload".into(),
+            reason,
+        })?;
         let sigs = match obj.get("signatures") {
             Some(Value::Array(a)) => a.as_slice(),
-            _ => return Err(Error::Format("'signatures' must be an array".into())),
+            Some(other) => {
+                return Err(Error::WrongType {
+                    field: "signatures".into(),
+                    expected: "an array",
+                    found: other.type_name(),
+                });
+            }
+            None => {
+                return Err(Error::MissingField {
+                    field: "signatures".into(),
+                });
+            }
         };
         let mut seen = BTreeSet::new();
         let mut signatures = Vec::with_capacity(sigs.len());
-        for s in sigs {
-            let keyid = match s.get("keyid") {
+        for (i, s) in sigs.iter().enumerate() {
+            let path = format!("signatures[{i}]");
+            let entry = s.as_object().ok_or_else(|| Error::WrongType {
+                field: path.clone(),
+                expected: "an object",
+                found: s.type_name(),
+            })?;
+            let keyid = match entry.get("keyid") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(k)) => Some(k.clone()),
-                Some(_) => {
-                    return Err(Error::Format(
-                        "a signature's 'keyid' must be a string".into(),
-                    ));
+                Some(other) => {
+                    return Err(Error::WrongType {
+                        field: format!("{path}.keyid"),
+                        expected: "a string",
+                        found: other.type_name(),
+                    });
                 }
             };
-            let sig = s
-                .get("sig")
-                .and_then(Value::as_str)
-                .ok_or_else(|| Error::Format("a signature needs a 'sig' string".into()))?;
-            let sig = decode_b64(sig).ok_or(Error::Base64("sig"))?;
-            if let Some(k) = &keyid
-                && !seen.insert(k.clone())
+            let sig_b64 = required_str(entry, "sig", &path)?;
+            let sig = decode_base64(sig_b64).map_err(|reason| Error::Base64 {
+                field: format!("{path}.sig"),
+                reason,
+            })?;
+            let signature = Signature { keyid, sig };
+            if let Some(k) = signature.keyid_hint()
+                && !seen.insert(k.to_owned())
             {
-                return Err(Error::DuplicateKeyId(k.clone()));
+                return Err(Error::DuplicateKeyId(k.to_owned()));
             }
-            signatures.push(Signature { keyid, sig });
+            signatures.push(signature);
         }
         Ok(Self {
             payload,
@@ -121,30 +173,32 @@ impl Envelope {
                 if let Some(k) = &s.keyid {
                     m.insert("keyid".into(), k.as_str().into());
                 }
-                m.insert("sig".into(), STANDARD.encode(&s.sig).into());
+                m.insert("sig".into(), encode_base64(&s.sig).into());
                 Value::Object(m)
             })
             .collect();
         let mut m = Map::new();
-        m.insert("payload".into(), STANDARD.encode(&self.payload).into());
+        m.insert("payload".into(), encode_base64(&self.payload).into());
         m.insert("payloadType".into(), self.payload_type.as_str().into());
         m.insert("signatures".into(), sigs);
         Value::Object(m)
     }
 
     /// The envelope as the in-toto reference writes it: Python's
-    /// `json.dumps(envelope, sort_keys=True)` (one line, `", "` and `": "`).
+    /// `json.dumps(envelope, sort_keys=True)` (one line, `", "` and `": "`,
+    /// no trailing newline). Being one line, it is also a bundle line.
     pub fn to_json(&self) -> String {
         to_python_json(&self.to_value(), Style::Spaced)
     }
 
-    /// The bytes the signatures cover.
+    /// The bytes the signatures cover: [`pae`] of this envelope.
     pub fn pae(&self) -> Vec<u8> {
         pae(&self.payload_type, &self.payload)
     }
 
-    /// Adds a signature by `signer`, replacing an earlier one with the same
-    /// key id (as the reference does).
+    /// Adds a signature by `signer` over [`Envelope::pae`], named by the
+    /// signer's key id; an earlier signature with that key id is replaced
+    /// (as securesystemslib does), so signing twice never leaves two.
     pub fn sign(&mut self, signer: &dyn Signer) -> Result<(), Error> {
         let sig = signer.sign(&self.pae()).map_err(Error::Sign)?;
         let keyid = signer.public_key().keyid().as_str().to_owned();
@@ -156,72 +210,101 @@ impl Envelope {
         });
         Ok(())
     }
-
-    /// The trusted keys (each counted once, however many signatures name it)
-    /// that verify a signature of this envelope. A signature whose key id hint
-    /// names another key is not tried with this one; a signature without a
-    /// hint is tried with every key.
-    pub fn verified_keys<'k>(&self, keys: &[&'k PublicKey]) -> Vec<&'k PublicKey> {
-        let pae = self.pae();
-        let mut out: Vec<&'k PublicKey> = Vec::new();
-        for key in keys {
-            if out.iter().any(|k| k.keyid() == key.keyid()) {
-                continue;
-            }
-            let ok = self.signatures.iter().any(|s| {
-                s.keyid.as_deref().is_none_or(|k| k == key.keyid().as_str())
-                    && key.verify(&pae, &s.sig).is_ok()
-            });
-            if ok {
-                out.push(key);
-            }
-        }
-        out
-    }
-
-    /// Verifies that at least `threshold` distinct trusted keys signed.
-    pub fn verify(&self, keys: &[&PublicKey], threshold: usize) -> Result<(), Error> {
-        let valid = self.verified_keys(keys).len();
-        if threshold == 0 || valid < threshold {
-            return Err(Error::Threshold { valid, threshold });
-        }
-        Ok(())
-    }
 }
 
-fn decode_b64(s: &str) -> Option<Vec<u8>> {
-    if let Ok(b) = STANDARD.decode(s) {
-        return Some(b);
+fn required_str<'v>(obj: &'v Map, key: &str, parent: &str) -> Result<&'v str, Error> {
+    let field = || {
+        if parent.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{parent}.{key}")
+        }
+    };
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(Error::WrongType {
+            field: field(),
+            expected: "a string",
+            found: other.type_name(),
+        }),
+        None => Err(Error::MissingField { field: field() }),
     }
-    if let Ok(b) = URL_SAFE.decode(s) {
-        return Some(b);
-    }
-    let trimmed = s.trim_end_matches('=');
-    base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(trimmed)
-        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(trimmed))
-        .ok()
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
     fn pae_vector_from_the_protocol() {
-        // The DSSE protocol's own example.
         assert_eq!(
             pae("http://example.com/HelloWorld", b"hello world"),
             b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec()
         );
         assert_eq!(pae("", b""), b"DSSEv1 0  0 ".to_vec());
+        // Lengths count bytes, not characters.
+        assert_eq!(pae("é", "ü".as_bytes()), "DSSEv1 2 é 2 ü".as_bytes());
     }
 
     #[test]
-    fn base64_alphabets() {
-        assert_eq!(decode_b64("+/8=").unwrap(), vec![0xfb, 0xff]);
-        assert_eq!(decode_b64("-_8=").unwrap(), vec![0xfb, 0xff]);
-        assert_eq!(decode_b64("-_8").unwrap(), vec![0xfb, 0xff]);
-        assert!(decode_b64("not base64!").is_none());
+    fn pae_is_injective_where_naive_concatenation_is_not() {
+        // "a b" + "c" and "a" + "b c" join to the same text without lengths.
+        assert_ne!(pae("a b", b"c"), pae("a", b"b c"));
+        assert_ne!(pae("t", b"1 x"), pae("t 1", b"x"));
+    }
+
+    #[test]
+    fn read_and_write() {
+        let v = intoto_cjson::from_slice(
+            br#"{"payload":"aGk","payloadType":"t","signatures":[{"sig":"-_8"},{"keyid":null,"sig":"AA=="},{"keyid":"k","sig":"","x":1}],"extra":true}"#,
+        )
+        .unwrap();
+        let env = Envelope::from_value(&v).unwrap();
+        assert_eq!(env.payload, b"hi");
+        assert_eq!(env.signatures.len(), 3);
+        assert_eq!(env.signatures[0].keyid, None);
+        assert_eq!(env.signatures[0].sig, vec![0xfb, 0xff]);
+        assert_eq!(env.signatures[2].keyid_hint(), Some("k"));
+        assert_eq!(
+            env.to_json(),
+            r#"{"payload": "aGk=", "payloadType": "t", "signatures": [{"sig": "+/8="}, {"sig": "AA=="}, {"keyid": "k", "sig": ""}]}"#
+        );
+        assert_eq!(Envelope::from_slice(env.to_json().as_bytes()).unwrap(), env);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"[]", "not a DSSE envelope: expected a JSON object, found array"),
+            (br#"{"payloadType":"t","signatures":[]}"#, "not a DSSE envelope: 'payload' is missing"),
+            (br#"{"payload":1,"payloadType":"t","signatures":[]}"#, "not a DSSE envelope: 'payload' must be a string, found number"),
+            (br#"{"payload":"","signatures":[]}"#, "not a DSSE envelope: 'payloadType' is missing"),
+            (br#"{"payload":"","payloadType":"t"}"#, "not a DSSE envelope: 'signatures' is missing"),
+            (br#"{"payload":"","payloadType":"t","signatures":{}}"#, "not a DSSE envelope: 'signatures' must be an array, found object"),
+            (br#"{"payload":"","payloadType":"t","signatures":["x"]}"#, "not a DSSE envelope: 'signatures[0]' must be an object, found string"),
+            (br#"{"payload":"","payloadType":"t","signatures":[{"keyid":"k"}]}"#, "not a DSSE envelope: 'signatures[0].sig' is missing"),
+            (br#"{"payload":"","payloadType":"t","signatures":[{"sig":"","keyid":7}]}"#, "not a DSSE envelope: 'signatures[0].keyid' must be a string, found number"),
+            (br#"{"payload":"a","payloadType":"t","signatures":[]}"#, "invalid base64 in 'payload': invalid length"),
+            (br#"{"payload":"","payloadType":"t","signatures":[{"sig":""},{"sig":"*"}]}"#, "invalid base64 in 'signatures[1].sig': invalid character 0x2a at offset 0"),
+            (br#"{"payload":"","payloadType":"t","signatures":[{"keyid":"k","sig":""},{"keyid":"k","sig":"AA=="}]}"#, "multiple signatures found for keyid 'k'"),
+        ];
+        for (input, message) in cases {
+            let err = Envelope::from_slice(input).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                *message,
+                "{}",
+                String::from_utf8_lossy(input)
+            );
+        }
+        // Empty key ids are unset key ids: they may repeat.
+        let env = Envelope::from_slice(
+            br#"{"payload":"","payloadType":"t","signatures":[{"keyid":"","sig":""},{"keyid":"","sig":""}]}"#,
+        )
+        .unwrap();
+        assert_eq!(env.signatures[0].keyid.as_deref(), Some(""));
+        assert_eq!(env.signatures[0].keyid_hint(), None);
     }
 }

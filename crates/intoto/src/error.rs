@@ -49,6 +49,9 @@ pub enum Error {
         #[source]
         source: intoto_crypto::KeyError,
     },
+    /// A GnuPG key could not be exported from a keyring, or gpg failed.
+    #[error(transparent)]
+    Gpg(#[from] intoto_crypto::gpg::GpgError),
     /// The file holds a link where a layout is expected, or the reverse.
     #[error("{}: expected {expected} metadata, found {found}", path.display())]
     WrongKind {

@@ -19,6 +19,14 @@ pub fn load_public_key(path: &Path) -> Result<PublicKey> {
     })
 }
 
+/// Exports a GnuPG public key (with its subkeys) from the keyring in
+/// `gpg_home`, or from GnuPG's default home, as the reference's
+/// `--gpg <keyid>` options do. `keyid` may name the main key or a subkey;
+/// the main key is returned either way.
+pub fn export_gpg_key(keyid: &str, gpg_home: Option<&Path>) -> Result<PublicKey> {
+    Ok(intoto_crypto::gpg::Gpg::new(gpg_home).export_pubkey(keyid)?)
+}
+
 /// Loads a PEM private key (PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1),
 /// decrypting it with `password` when given.
 pub fn load_private_key(path: &Path, password: Option<&[u8]>) -> Result<PrivateKey> {

@@ -58,5 +58,6 @@ pub mod record;
 pub mod rules;
 pub mod run;
 pub mod time;
+pub mod verify;
 
 pub use error::{Error, Result};

@@ -306,7 +306,7 @@ fn mutate(rng: &mut Rng, doc: &[u8]) -> Vec<u8> {
                 doc.remove(at);
             }
             1 if at < doc.len() => {
-                let insert = rng.pick(INSERTS);
+                let insert = *rng.pick(INSERTS);
                 doc.splice(at..at + 1, insert.iter().copied());
             }
             2 => {
@@ -314,8 +314,8 @@ fn mutate(rng: &mut Rng, doc: &[u8]) -> Vec<u8> {
                 // repeat a key already there.
                 let braces = positions(&doc, |b| b == b'{');
                 if !braces.is_empty() {
-                    let at = rng.pick(&braces) + 1;
-                    let member: &[u8] = rng.pick(&[
+                    let at = *rng.pick(&braces) + 1;
+                    let member: &[u8] = rng.pick::<&[u8]>(&[
                         &b"\"a\":1,"[..],
                         b"\"k\":0,",
                         b"\"signed\":{},",
@@ -328,17 +328,17 @@ fn mutate(rng: &mut Rng, doc: &[u8]) -> Vec<u8> {
             3 => {
                 let digits = positions(&doc, |b| b.is_ascii_digit());
                 if !digits.is_empty() {
-                    let at = rng.pick(&digits) + rng.below(2);
-                    let fragment = rng.pick(NUMBER_FRAGMENTS);
+                    let at = *rng.pick(&digits) + rng.below(2);
+                    let fragment = *rng.pick(NUMBER_FRAGMENTS);
                     doc.splice(at..at, fragment.iter().copied());
                 }
             }
             4 => {
                 let backslashes = positions(&doc, |b| b == b'\\');
                 if !backslashes.is_empty() {
-                    let at = rng.pick(&backslashes) + 1;
+                    let at = *rng.pick(&backslashes) + 1;
                     let end = (at + rng.below(2)).min(doc.len());
-                    let fragment = rng.pick(ESCAPE_FRAGMENTS);
+                    let fragment = *rng.pick(ESCAPE_FRAGMENTS);
                     doc.splice(at..end, fragment.iter().copied());
                 }
             }
@@ -346,8 +346,8 @@ fn mutate(rng: &mut Rng, doc: &[u8]) -> Vec<u8> {
                 // Raw bytes inside a string.
                 let quotes = positions(&doc, |b| b == b'"');
                 if !quotes.is_empty() {
-                    let at = rng.pick(&quotes) + 1;
-                    let raw: &[u8] = rng.pick(&[
+                    let at = *rng.pick(&quotes) + 1;
+                    let raw: &[u8] = rng.pick::<&[u8]>(&[
                         &b"\x00"[..],
                         b"\x1f",
                         b"\n",
@@ -362,7 +362,7 @@ fn mutate(rng: &mut Rng, doc: &[u8]) -> Vec<u8> {
                 }
             }
             _ => {
-                let insert = rng.pick(INSERTS);
+                let insert = *rng.pick(INSERTS);
                 doc.splice(at..at, insert.iter().copied());
             }
         }
@@ -453,17 +453,17 @@ fn floats_are_written_as_python_repr() {
     let mut rng = Rng::new(diff_seed() ^ 0xF10A7);
     let mut texts = Vec::new();
     while texts.len() < cases {
-        let f = f64::from_bits(rng.next());
+        let f = f64::from_bits(rng.next_u64());
         if f.is_finite() {
             texts.push(format!("{f:e}"));
             texts.push(format!("{f:.19e}"));
         }
         // m / 2^k with a 50 to 53 bit m is exact and has many ties.
-        let m = (1u64 << 49) + rng.next() % ((1u64 << 53) - (1u64 << 49));
+        let m = (1u64 << 49) + rng.next_u64() % ((1u64 << 53) - (1u64 << 49));
         let k = 1 + rng.below(4) as i32;
         texts.push(format!("{:.4}", m as f64 / f64::from(2i32.pow(k as u32))));
         let digits = 1 + rng.below(17);
-        let mantissa = rng.next() % 10u64.pow(digits as u32);
+        let mantissa = rng.next_u64() % 10u64.pow(digits as u32);
         let exponent = rng.below(80) as i32 - 40;
         texts.push(format!("{mantissa}e{exponent}"));
     }

@@ -3,35 +3,7 @@
 
 use std::collections::BTreeSet;
 
-/// xorshift64* (Vigna): tiny, deterministic, good enough for test cases.
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed | 1)
-    }
-
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `0..n`.
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// True with probability `percent`/100.
-    pub(crate) fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    pub(crate) fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
+pub(crate) use intoto_testkit::Rng;
 
 /// Characters that matter for escaping, sorting and normalisation.
 const SPECIAL_CHARS: &[char] = &[
@@ -141,7 +113,7 @@ fn ws(rng: &mut Rng, out: &mut String) {
     if rng.chance(70) {
         return;
     }
-    out.push_str(rng.pick(&[" ", "\n", "\t", "\r\n", "  ", " \n\t\r "]));
+    out.push_str(rng.pick::<&str>(&[" ", "\n", "\t", "\r\n", "  ", " \n\t\r "]));
 }
 
 fn value(rng: &mut Rng, options: &Options, depth: usize, out: &mut String) {
@@ -154,7 +126,7 @@ fn value(rng: &mut Rng, options: &Options, depth: usize, out: &mut String) {
         2
     };
     match rng.below(4 + containers) {
-        0 => out.push_str(rng.pick(&["null", "true", "false"])),
+        0 => out.push_str(rng.pick::<&str>(&["null", "true", "false"])),
         1 => number(rng, options, out),
         2 | 3 => {
             let s = random_string(rng, if options.small { 4 } else { 12 });
@@ -188,9 +160,9 @@ fn object(rng: &mut Rng, options: &Options, depth: usize, out: &mut String) {
     let mut keys = BTreeSet::new();
     for _ in 0..n {
         let key = if options.small {
-            rng.pick(&["a", "k", "signed", ""]).to_owned()
+            (*rng.pick(&["a", "k", "signed", ""])).to_owned()
         } else if rng.chance(60) {
-            rng.pick(SPECIAL_KEYS).to_owned()
+            (*rng.pick(SPECIAL_KEYS)).to_owned()
         } else {
             random_string(rng, 12)
         };
@@ -223,7 +195,7 @@ fn digits(rng: &mut Rng, n: usize, out: &mut String) {
 fn number(rng: &mut Rng, options: &Options, out: &mut String) {
     if options.floats && rng.chance(35) {
         if rng.chance(30) {
-            out.push_str(rng.pick(&[
+            out.push_str(rng.pick::<&str>(&[
                 "1E5",
                 "1e16",
                 "1e15",
@@ -264,15 +236,15 @@ fn number(rng: &mut Rng, options: &Options, out: &mut String) {
             digits(rng, n, out);
         }
         if !fraction || rng.chance(40) {
-            out.push(rng.pick(&['e', 'E']));
-            out.push_str(rng.pick(&["", "+", "-"]));
+            out.push(*rng.pick(&['e', 'E']));
+            out.push_str(rng.pick::<&str>(&["", "+", "-"]));
             let n = 1 + rng.below(3);
             digits(rng, n, out);
         }
         return;
     }
     match rng.below(6) {
-        0 => out.push_str(rng.pick(&[
+        0 => out.push_str(rng.pick::<&str>(&[
             "0",
             "-0",
             "1",
@@ -289,14 +261,14 @@ fn number(rng: &mut Rng, options: &Options, out: &mut String) {
             let n = rng.below(60);
             digits(rng, n, out);
         }
-        _ => out.push_str(&(rng.next() % 2000).to_string()),
+        _ => out.push_str(&(rng.next_u64() % 2000).to_string()),
     }
 }
 
 fn random_char(rng: &mut Rng) -> char {
     match rng.below(10) {
         0..=3 => char::from(b' ' + rng.below(95) as u8),
-        4..=6 => rng.pick(SPECIAL_CHARS),
+        4..=6 => *rng.pick(SPECIAL_CHARS),
         7 => char::from(rng.below(0x20) as u8),
         8 => loop {
             // Any BMP character that is not a surrogate.

@@ -8,13 +8,14 @@ use clap::{Arg, ArgAction, Command};
 
 use crate::common::{parse, strings};
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("install-links")
         .about(
             "Create symbolic links named in-toto-run, in-toto-record, in-toto-verify, in-toto-sign, \
              in-toto-mock and in-toto-match-products in DIR, pointing at this binary, so that \
              existing scripts run these tools unchanged.",
         )
+        .after_help("Examples:\n  in-toto install-links ~/.local/bin\n  in-toto install-links --force /usr/local/bin")
         .arg(Arg::new("dir").value_name("DIR").required(true).help("directory on PATH to put the links in"))
         .arg(
             Arg::new("force")

@@ -17,7 +17,7 @@ use intoto_crypto::{Curve, KeySpec, PrivateKey, PublicKey};
 
 use crate::common::{chain, parse, post_parse_error, prompt_password, strings};
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("key")
         .about("Generate keys, print key ids, and show the key dicts that layouts embed")
         .subcommand_required(true)
@@ -75,12 +75,25 @@ fn command() -> Command {
         .subcommand(
             Command::new("id")
                 .about("Print the key id of each key file (public or unencrypted private PEM)")
-                .arg(Arg::new("files").value_name("FILE").num_args(1..).required(true)),
+                .after_help("Examples:\n  in-toto key id alice.pub\n  in-toto key id keys/*.pub")
+                .arg(
+                    Arg::new("files")
+                        .value_name("FILE")
+                        .num_args(1..)
+                        .required(true)
+                        .help("key files: PEM public keys, or unencrypted PEM private keys"),
+                ),
         )
         .subcommand(
             Command::new("show")
                 .about("Print the key dict (securesystemslib format) that a layout embeds for a key")
-                .arg(Arg::new("file").value_name("FILE").required(true)),
+                .after_help("Examples:\n  in-toto key show alice.pub")
+                .arg(
+                    Arg::new("file")
+                        .value_name("FILE")
+                        .required(true)
+                        .help("a key file: a PEM public key, or an unencrypted PEM private key"),
+                ),
         )
 }
 

@@ -28,7 +28,7 @@ use intoto_crypto::PublicKey;
 
 use crate::common::{chain, parse, prompt_password, strings};
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("layout")
         .about("Write layouts in TOML, and show and lint layouts")
         .subcommand_required(true)

@@ -4,19 +4,22 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Arg, ArgAction, ArgGroup, Command};
-use intoto::keys::{load_private_key, load_public_key};
+use clap::parser::ValueSource;
+use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
+use intoto::keys::{export_gpg_key, load_private_key, load_public_key};
 use intoto::metadata_io::{load_metadata, write_metadata};
 use intoto::model::{Link, Metadata, MetadataError};
+use intoto_crypto::PublicKey;
+use intoto_crypto::gpg::{Gpg, GpgSigner};
 
 use crate::common::{
     EXIT_USAGE, chain, info, parse, post_parse_error, prompt_password, set_verbosity, strings,
 };
 
-fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new("in-toto-sign")
         .override_usage(
-            "in-toto-sign [-h] -f <path> [-k <path> [<path> ...]] [-p] [-o <path>] [-a] [--verify] [-v | -q] [--version]",
+            "in-toto-sign [-h] -f <path> [-k <path> [<path> ...]] [-p]\n                    [-g [<id> ...]] [--gpg-home <path>] [-o <path>] [-a]\n                    [--verify] [-v | -q] [--version]",
         )
         .about("Sign in-toto link or layout metadata (Metablock or DSSE), or verify its signatures.")
         .long_about(
@@ -25,6 +28,9 @@ fn command() -> Command {
              added, so a layout can carry signatures of several owners. A layout is written back to \
              its own path unless --output is given; a link is written to '<name>.<keyid prefix>.link' \
              in the current directory. A link is signed by exactly one key.\n\n\
+             Keys are PEM files (--key) or GnuPG keys (--gpg): signing runs the gpg program \
+             ($GNUPG, else gpg2, else gpg) with the given key ids or the default key; verifying \
+             exports the keys from the keyring and checks the signatures here.\n\n\
              Exit status: 0 on success, 1 when --verify finds a bad or missing signature, 2 for \
              usage errors and unusable files or keys.",
         )
@@ -32,7 +38,9 @@ fn command() -> Command {
             "Examples:\n  \
              in-toto-sign -f unsigned.layout -k owner-a owner-b -o root.layout\n  \
              in-toto-sign -f package.2f89b927.link -k alice\n  \
-             in-toto-sign -f root.layout -k owner-a.pub owner-b.pub --verify",
+             in-toto-sign -f root.layout -k owner-a.pub owner-b.pub --verify\n  \
+             in-toto-sign -f root.layout --gpg\n  \
+             in-toto-sign -f root.layout --verify --gpg 3BF8135765A07E21BD12BF89A5627F6BF439F3C2",
         )
         .arg(
             Arg::new("file")
@@ -62,6 +70,25 @@ fn command() -> Command {
                 .help("prompt once for the password of the signing keys"),
         )
         .arg(
+            Arg::new("gpg")
+                .short('g')
+                .long("gpg")
+                .value_name("id")
+                .num_args(0..)
+                .action(ArgAction::Set)
+                .overrides_with("gpg")
+                .help(
+                    "GnuPG key ids to sign with (the default key when none is given) or, \
+                     with --verify, to verify with",
+                ),
+        )
+        .arg(
+            Arg::new("gpg_home")
+                .long("gpg-home")
+                .value_name("path")
+                .help("GnuPG home directory of the keys given by --gpg (default: GnuPG's own)"),
+        )
+        .arg(
             Arg::new("output")
                 .short('o')
                 .long("output")
@@ -79,11 +106,37 @@ fn command() -> Command {
             Arg::new("verify")
                 .long("verify")
                 .action(ArgAction::SetTrue)
-                .help("verify the signatures with the public keys given by --key instead of signing"),
+                .help(
+                    "verify the signatures with the public keys given by --key or --gpg instead \
+                     of signing",
+                ),
         )
         .arg(Arg::new("verbose").short('v').long("verbose").action(ArgAction::SetTrue).help("show more output"))
         .arg(Arg::new("quiet").short('q').long("quiet").action(ArgAction::SetTrue).help("show nothing"))
         .group(ArgGroup::new("verbosity").args(["verbose", "quiet"]).multiple(false))
+}
+
+/// The keys given: PEM files, or GnuPG key ids (none: the default key).
+enum Keys {
+    Pem(Vec<String>),
+    Gpg {
+        ids: Vec<String>,
+        home: Option<PathBuf>,
+    },
+}
+
+impl Keys {
+    fn count(&self) -> usize {
+        match self {
+            Self::Pem(k) => k.len(),
+            Self::Gpg { ids, .. } => ids.len(),
+        }
+    }
+}
+
+/// Whether an option was given on the command line (with or without values).
+fn given(m: &ArgMatches, id: &str) -> bool {
+    m.value_source(id) == Some(ValueSource::CommandLine)
 }
 
 pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
@@ -93,7 +146,6 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     };
     set_verbosity(m.get_flag("verbose"), m.get_flag("quiet"));
     let file = PathBuf::from(m.get_one::<String>("file").cloned().unwrap_or_default());
-    let keys = strings(&m, "key");
     let output = m.get_one::<String>("output").map(PathBuf::from);
     let append = m.get_flag("append");
     let verify = m.get_flag("verify");
@@ -104,8 +156,22 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
             "conflicting arguments: don't specify any of 'append' or 'output' when verifying signatures",
         );
     }
-    if keys.is_empty() {
-        return usage("wrong arguments: specify '--key PATH [PATH ...]'");
+    let keys = match (given(&m, "key"), given(&m, "gpg")) {
+        (true, false) => Keys::Pem(strings(&m, "key")),
+        (false, true) => Keys::Gpg {
+            ids: strings(&m, "gpg"),
+            home: m.get_one::<String>("gpg_home").map(PathBuf::from),
+        },
+        _ => {
+            return usage(
+                "wrong arguments: specify either '--key PATH [PATH ...]' or '--gpg [KEYID [KEYID ...]]'",
+            );
+        }
+    };
+    if verify && matches!(&keys, Keys::Gpg { ids, .. } if ids.is_empty()) {
+        return usage(
+            "missing arguments: specify at least one keyid for GPG signature verification ('--gpg KEYID ...')",
+        );
     }
     let metadata = match load_metadata(&file) {
         Ok(md) => md,
@@ -129,11 +195,9 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if verify {
-        return verify_signatures(&metadata, &keys);
-    }
+    // As in the reference, these apply to verifying too.
     if kind == "link" {
-        if keys.len() > 1 {
+        if keys.count() > 1 {
             return usage(
                 "too many arguments: link metadata is associated with a single functionary and is \
                  usually namespaced accordingly: '<name>.<keyid prefix>.link'. Hence signing Link \
@@ -143,10 +207,13 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         if append {
             return usage(
                 "wrong arguments: link metadata is associated with a single functionary and is \
-                 usually namespaced accordingly: '<name>.<keyid prefix>.link'. Hence adding \
+                 usually namespaced accordingly: '<name>.<keyid prefix>.link'.. Hence adding \
                  signatures to existing signatures on link metadata is not allowed.",
             );
         }
+    }
+    if verify {
+        return verify_signatures(&metadata, &keys);
     }
     match sign(
         metadata,
@@ -175,27 +242,50 @@ fn sign(
     mut metadata: Metadata,
     kind: &str,
     file: &Path,
-    keys: &[String],
+    keys: &Keys,
     prompt: bool,
     append: bool,
     output: Option<PathBuf>,
 ) -> Result<(), String> {
-    let password = if prompt {
-        Some(prompt_password("Password: ")?)
-    } else {
-        None
-    };
     if !append {
         metadata.clear_signatures();
     }
     let mut last_keyid = String::new();
-    for path in keys {
-        let key = load_private_key(Path::new(path), password.as_deref()).map_err(|e| chain(&e))?;
-        metadata.sign(&key).map_err(|e| chain(&e))?;
-        last_keyid = intoto_crypto::Signer::public_key(&key)
-            .keyid()
-            .as_str()
-            .to_owned();
+    match keys {
+        Keys::Pem(paths) => {
+            let password = if prompt {
+                Some(prompt_password("Password: ")?)
+            } else {
+                None
+            };
+            for path in paths {
+                let key = load_private_key(Path::new(path), password.as_deref())
+                    .map_err(|e| chain(&e))?;
+                metadata.sign(&key).map_err(|e| chain(&e))?;
+                last_keyid = intoto_crypto::Signer::public_key(&key)
+                    .keyid()
+                    .as_str()
+                    .to_owned();
+            }
+        }
+        Keys::Gpg { ids, home } => {
+            let gpg = Gpg::new(home.as_deref());
+            let wanted: Vec<Option<&String>> = if ids.is_empty() {
+                vec![None]
+            } else {
+                ids.iter().map(Some).collect()
+            };
+            for id in wanted {
+                if let Some(id) = id
+                    && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()))
+                {
+                    return Err(format!("expected hex string, got '{id} (<class 'str'>)'"));
+                }
+                let signer = GpgSigner::new(gpg.clone(), id.cloned());
+                let sig = metadata.sign_gpg(&signer).map_err(|e| chain(&e))?;
+                last_keyid = sig.keyid().as_str().to_owned();
+            }
+        }
     }
     let out = match output {
         Some(o) => o,
@@ -212,18 +302,40 @@ fn sign(
     write_metadata(&out, &metadata).map_err(|e| chain(&e))
 }
 
-fn verify_signatures(metadata: &Metadata, keys: &[String]) -> ExitCode {
-    for path in keys {
-        let key = match load_public_key(Path::new(path)) {
-            Ok(k) => k,
-            Err(e) => {
-                quiet_aware_error(&format!(
-                    "The following error occurred while verifying signatures: {}",
-                    chain(&e)
-                ));
-                return ExitCode::from(EXIT_USAGE);
+/// The verification keys: PEM files, or keys exported from the keyring
+/// (merged by key id, as the reference's dict does).
+fn verification_keys(keys: &Keys) -> Result<Vec<PublicKey>, String> {
+    let mut out: Vec<PublicKey> = Vec::new();
+    let mut add = |key: PublicKey| match out.iter_mut().find(|k| k.keyid() == key.keyid()) {
+        Some(slot) => *slot = key,
+        None => out.push(key),
+    };
+    match keys {
+        Keys::Pem(paths) => {
+            for path in paths {
+                add(load_public_key(Path::new(path)).map_err(|e| chain(&e))?);
             }
-        };
+        }
+        Keys::Gpg { ids, home } => {
+            for id in ids {
+                add(export_gpg_key(id, home.as_deref()).map_err(|e| chain(&e))?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn verify_signatures(metadata: &Metadata, keys: &Keys) -> ExitCode {
+    let keys = match verification_keys(keys) {
+        Ok(k) => k,
+        Err(msg) => {
+            quiet_aware_error(&format!(
+                "The following error occurred while verifying signatures: {msg}"
+            ));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    for key in keys {
         match metadata.verify_signature(&key) {
             Ok(()) => info(format!(
                 "Signature verification passed for keyid '{}'",

@@ -8,7 +8,18 @@
     clippy::panic
 )]
 
+mod demo;
+mod gpg;
+mod gpg_tools;
+mod html;
 mod keys;
 mod layout;
+mod match_products;
+mod mock;
+mod record;
+mod run;
 mod sign;
 mod util;
+mod verify;
+mod verify_differential;
+mod verify_interop;

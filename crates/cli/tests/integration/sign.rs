@@ -209,6 +209,20 @@ fn usage_and_load_errors() {
     c.args(["-f", "build.a8007901.link", "-k", "func", "owner"]);
     let out = expect_code(c, dir, 2);
     assert!(stderr(&out).contains("too many arguments"));
+    // ... also when verifying, as in the reference.
+    for tool in [ours("in-toto-sign"), theirs("in-toto-sign")] {
+        let mut c = tool;
+        c.args([
+            "-f",
+            "build.a8007901.link",
+            "--verify",
+            "-k",
+            "func.pub",
+            "owner.pub",
+        ]);
+        let out = expect_code(c, dir, 2);
+        assert!(stderr(&out).contains("too many arguments"));
+    }
     // --append on a link.
     let mut c = ours("in-toto-sign");
     c.args(["-f", "build.a8007901.link", "-k", "func", "-a"]);

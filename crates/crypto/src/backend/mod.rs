@@ -13,6 +13,7 @@
 //! other signature is then checked by [`rsa_pss`], which recovers the salt
 //! length from the encoded message as RFC 8017 section 9.1.2 allows.
 
+pub(crate) mod dsa;
 mod rsa_pss;
 
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
@@ -246,4 +247,78 @@ fn generation_failed() -> KeyError {
 pub(crate) fn sha512_hex(data: &[u8]) -> String {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA512, data);
     crate::digest::to_hex(d.as_ref())
+}
+
+/// A hash function of OpenPGP signatures (RFC 4880 section 9.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PgpHash {
+    /// SHA-1 (id 2); only for self-signatures of keys, as the reference.
+    Sha1,
+    /// SHA-256 (id 8).
+    Sha256,
+    /// SHA-512 (id 10).
+    Sha512,
+}
+
+impl PgpHash {
+    fn algorithm(self) -> &'static aws_lc_rs::digest::Algorithm {
+        match self {
+            Self::Sha1 => &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
+            Self::Sha256 => &aws_lc_rs::digest::SHA256,
+            Self::Sha512 => &aws_lc_rs::digest::SHA512,
+        }
+    }
+}
+
+/// The digest of the concatenation of `parts`.
+pub(crate) fn pgp_digest(hash: PgpHash, parts: &[&[u8]]) -> Vec<u8> {
+    let mut ctx = aws_lc_rs::digest::Context::new(hash.algorithm());
+    for part in parts {
+        ctx.update(part);
+    }
+    ctx.finish().as_ref().to_vec()
+}
+
+/// Verifies an RSASSA-PKCS1-v1_5 signature of a precomputed `digest` with
+/// the key `(n, e)`. Any modulus from 1024 to 8192 bits is accepted here;
+/// callers apply their own minimum. The signature must already be as long
+/// as the modulus.
+pub(crate) fn verify_rsa_pkcs1_digest(
+    n: &[u8],
+    e: &[u8],
+    hash: PgpHash,
+    digest: &[u8],
+    signature: &[u8],
+) -> bool {
+    use der::Encode;
+    let (Ok(modulus), Ok(public_exponent)) =
+        (der::asn1::UintRef::new(n), der::asn1::UintRef::new(e))
+    else {
+        return false;
+    };
+    let Ok(pkcs1_der) = (pkcs1::RsaPublicKey {
+        modulus,
+        public_exponent,
+    })
+    .to_der() else {
+        return false;
+    };
+    let Ok(digest) = aws_lc_rs::digest::Digest::import_less_safe(digest, hash.algorithm()) else {
+        return false;
+    };
+    let alg: &'static dyn VerificationAlgorithm = match hash {
+        PgpHash::Sha1 => &sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        PgpHash::Sha256 => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        PgpHash::Sha512 => &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+    };
+    UnparsedPublicKey::new(alg, pkcs1_der)
+        .verify_digest(&digest, signature)
+        .is_ok()
+}
+
+/// Verifies a pure Ed25519 signature of `msg`.
+pub(crate) fn verify_ed25519(public: &[u8; 32], msg: &[u8], signature: &[u8]) -> bool {
+    UnparsedPublicKey::new(&sig::ED25519, public)
+        .verify(msg, signature)
+        .is_ok()
 }

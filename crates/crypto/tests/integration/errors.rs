@@ -285,21 +285,25 @@ fn unregistered_keytype_scheme_pairs_are_unsupported() {
 }
 
 #[test]
-fn gpg_key_dicts_are_recognised() {
+fn gpg_key_dicts_are_read_as_gpg_keys() {
     let dict = parse_json(
         br#"{"creation_time": 1795666784, "hashes": ["pgp+SHA2"],
              "keyid": "23d6f542fcfc692a1b4a20b4f69044c22ca96659",
              "keyval": {"private": "", "public": {"e": "010001", "n": "a7fc85"}},
              "method": "pgp+rsa-pkcsv1.5", "type": "rsa"}"#,
     );
-    let err = PublicKey::from_key_dict(&dict).unwrap_err();
-    assert_eq!(
-        err,
-        KeyError::GpgNotSupported {
-            keyid: "23d6f542fcfc692a1b4a20b4f69044c22ca96659".to_owned(),
-            method: "pgp+rsa-pkcsv1.5".to_owned(),
-        }
+    let key = PublicKey::from_key_dict(&dict).unwrap();
+    assert!(key.is_gpg());
+    assert_eq!(key.to_key_dict(), dict);
+    assert_eq!((key.keytype(), key.scheme()), ("rsa", "pgp+rsa-pkcsv1.5"));
+    // A 24-bit "modulus" is a key dict, but no key to trust.
+    let sig = intoto_crypto::gpg::GpgSignature::new(
+        key.keyid().clone(),
+        vec![4, 0, 1, 8, 0, 0],
+        vec![1, 2, 3],
     );
+    let err = key.verify_gpg(b"x", &sig, 0).unwrap_err();
+    assert!(err.to_string().contains("RSA 24-bit"), "{err}");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 mod common;
 mod errors;
+mod gpg;
 mod interop;
 mod robustness;
 mod samples;

@@ -7,27 +7,10 @@ use intoto_crypto::{Curve, KeySpec, PrivateKey, PublicKey};
 
 use crate::common::{data, sample};
 
-/// xorshift64*: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use intoto_testkit::Rng;
 
 fn cases() -> usize {
-    std::env::var("INTOTO_CRYPTO_MUTATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300)
+    intoto_testkit::case_count("INTOTO_CRYPTO_MUTATIONS", 300)
 }
 
 /// The DER inside a one-block PEM, and the block's label.
@@ -58,12 +41,12 @@ fn mutate(rng: &mut Rng, der: &[u8]) -> Vec<u8> {
         }
         1 => {
             let i = rng.below(out.len());
-            out[i] = rng.next() as u8;
+            out[i] = rng.next_u64() as u8;
         }
         2 => out.truncate(rng.below(out.len())),
         _ => {
             let i = rng.below(out.len());
-            out.insert(i, rng.next() as u8);
+            out.insert(i, rng.next_u64() as u8);
         }
     }
     out
@@ -83,7 +66,7 @@ fn damaged_keys_give_errors_not_panics() {
     }
     inputs.push(String::from_utf8(data("secp256k1-sec1.pem")).unwrap());
     inputs.push(String::from_utf8(data("p256-compressed.pub")).unwrap());
-    let mut rng = Rng(0x1d70_70c0_ffee_2024);
+    let mut rng = Rng::new(0x1d70_70c0_ffee_2024);
     let n = cases();
     for text in &inputs {
         let (label, der) = unpem(text);
@@ -103,7 +86,7 @@ fn damaged_signatures_never_verify() {
         PrivateKey::generate(KeySpec::Ecdsa(Curve::P256)).unwrap(),
         PrivateKey::generate(KeySpec::Rsa { bits: 2048 }).unwrap(),
     ];
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     let n = cases();
     for key in &keys {
         let sig = key.sign(msg).unwrap();

@@ -126,6 +126,25 @@ pub enum Problem {
         #[source]
         source: crate::Error,
     },
+    /// A functionary's GnuPG key could not be exported from its keyring.
+    #[error("functionary '{name}': cannot use the GPG key '{keyid}': {source}")]
+    GpgKey {
+        /// The functionary.
+        name: String,
+        /// The key id as written.
+        keyid: String,
+        /// Why.
+        #[source]
+        source: crate::Error,
+    },
+    /// A functionary's GnuPG key id is not a hex string.
+    #[error("functionary '{name}': the GPG key id '{keyid}' is not a hex string")]
+    GpgKeyId {
+        /// The functionary.
+        name: String,
+        /// The key id as written.
+        keyid: String,
+    },
     /// Two functionaries have the same key.
     #[error("functionary '{name}' has the same key ({keyid}) as functionary '{other}'")]
     SameKey {

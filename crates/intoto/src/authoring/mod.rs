@@ -56,4 +56,6 @@ mod toml_layout;
 pub use error::{Location, Problem, TomlLayoutError};
 pub use expiry::Expiry;
 pub use lint::{LintCode, LintWarning, Subject, lint};
-pub use toml_layout::{Functionary, SourceMap, TomlLayout, parse_toml_layout, read_toml_layout};
+pub use toml_layout::{
+    Functionary, FunctionaryKey, SourceMap, TomlLayout, parse_toml_layout, read_toml_layout,
+};

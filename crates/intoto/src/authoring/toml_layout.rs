@@ -24,11 +24,26 @@ struct RawLayout {
     readme: Option<String>,
     expires: Option<Spanned<toml::Value>>,
     #[serde(default)]
-    functionaries: BTreeMap<Spanned<String>, Spanned<String>>,
+    functionaries: BTreeMap<Spanned<String>, Spanned<RawKey>>,
     #[serde(default)]
     steps: Vec<RawStep>,
     #[serde(default)]
     inspections: Vec<RawInspection>,
+}
+
+/// A functionary's key: a public key file, or a GnuPG key in a keyring.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawKey {
+    File(String),
+    Gpg(RawGpgKey),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGpgKey {
+    gpg: String,
+    gpg_home: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -61,10 +76,40 @@ struct RawInspection {
 pub struct Functionary {
     /// The name used in the file.
     pub name: String,
-    /// The public key file, resolved against the TOML file's directory.
-    pub key_path: PathBuf,
+    /// Where the key came from.
+    pub key: FunctionaryKey,
     /// The key's id.
     pub keyid: String,
+}
+
+/// Where a functionary's public key came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FunctionaryKey {
+    /// A public key file, resolved against the TOML file's directory.
+    File(PathBuf),
+    /// A GnuPG key exported from a keyring (the reference's
+    /// `add_functionary_key_from_gpg_keyid`).
+    Gpg {
+        /// The key id asked for, as written.
+        keyid: String,
+        /// The GnuPG home, resolved against the TOML file's directory, or
+        /// GnuPG's default home.
+        home: Option<PathBuf>,
+    },
+}
+
+impl std::fmt::Display for FunctionaryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(p) => write!(f, "{}", p.display()),
+            Self::Gpg { keyid, home: None } => write!(f, "gpg {keyid}"),
+            Self::Gpg {
+                keyid,
+                home: Some(h),
+            } => write!(f, "gpg {keyid} in {}", h.display()),
+        }
+    }
 }
 
 /// Where the parts of a TOML layout were written, so that messages about
@@ -126,12 +171,7 @@ impl TomlLayout {
     pub fn key_names(&self) -> BTreeMap<String, String> {
         self.functionaries
             .iter()
-            .map(|f| {
-                (
-                    f.keyid.clone(),
-                    format!("{} ({})", f.name, f.key_path.display()),
-                )
-            })
+            .map(|f| (f.keyid.clone(), format!("{} ({})", f.name, f.key)))
             .collect()
     }
 }
@@ -213,22 +253,60 @@ pub fn parse_toml_layout(
     layout.readme = raw.readme.unwrap_or_default();
 
     // Functionaries, in file order.
-    let mut defined: Vec<(Spanned<String>, Spanned<String>)> =
+    let mut defined: Vec<(Spanned<String>, Spanned<RawKey>)> =
         raw.functionaries.into_iter().collect();
     defined.sort_by_key(|(name, _)| name.span().start);
     let mut functionaries: Vec<Functionary> = Vec::new();
     for (name, file) in &defined {
-        let key_path = base_dir.join(file.get_ref());
-        let key = crate::keys::load_public_key(&key_path).map_err(|source| {
-            at(
-                file.span(),
-                Problem::KeyFile {
-                    name: name.get_ref().clone(),
-                    path: key_path.clone(),
-                    source,
-                },
-            )
-        })?;
+        let (key, source) = match file.get_ref() {
+            RawKey::File(f) => {
+                let key_path = base_dir.join(f);
+                let key = crate::keys::load_public_key(&key_path).map_err(|source| {
+                    at(
+                        file.span(),
+                        Problem::KeyFile {
+                            name: name.get_ref().clone(),
+                            path: key_path.clone(),
+                            source,
+                        },
+                    )
+                })?;
+                (key, FunctionaryKey::File(key_path))
+            }
+            RawKey::Gpg(g) => {
+                let source = FunctionaryKey::Gpg {
+                    keyid: g.gpg.clone(),
+                    home: g.gpg_home.as_ref().map(|h| base_dir.join(h)),
+                };
+                let bad = |source: crate::Error| {
+                    at(
+                        file.span(),
+                        Problem::GpgKey {
+                            name: name.get_ref().clone(),
+                            keyid: g.gpg.clone(),
+                            source,
+                        },
+                    )
+                };
+                // Hex only, as the reference's _check_hex: not a user id
+                // or any other gpg search string.
+                if g.gpg.is_empty() || !g.gpg.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(at(
+                        file.span(),
+                        Problem::GpgKeyId {
+                            name: name.get_ref().clone(),
+                            keyid: g.gpg.clone(),
+                        },
+                    ));
+                }
+                let home = match &source {
+                    FunctionaryKey::Gpg { home, .. } => home.clone(),
+                    FunctionaryKey::File(_) => None,
+                };
+                let key = crate::keys::export_gpg_key(&g.gpg, home.as_deref()).map_err(bad)?;
+                (key, source)
+            }
+        };
         let keyid = key.keyid().as_str().to_owned();
         if let Some(other) = functionaries.iter().find(|f| f.keyid == keyid) {
             return Err(at(
@@ -245,7 +323,7 @@ pub fn parse_toml_layout(
         layout.add_functionary_key(key);
         functionaries.push(Functionary {
             name: name.get_ref().clone(),
-            key_path,
+            key: source,
             keyid,
         });
     }

@@ -62,14 +62,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub(crate) fn object_or_empty(&self, key: &str) -> Result<Map> {
-        match self.map.get(key) {
-            None => Ok(Map::new()),
-            Some(Value::Object(m)) => Ok(m.clone()),
-            Some(other) => Err(type_error(&self.path(key), "an object", other)),
-        }
-    }
-
     pub(crate) fn array(&self, key: &str) -> Result<&'a [Value]> {
         match self.require(key)? {
             Value::Array(a) => Ok(a),
@@ -89,20 +81,82 @@ impl<'a> Fields<'a> {
         let field = self.path(key);
         strings(self.array_or_empty(key)?, &field)
     }
+}
 
-    pub(crate) fn artifacts(&self, key: &str) -> Result<Artifacts> {
-        let field = self.path(key);
-        match self.map.get(key) {
+/// Typed access to the members of a JSON object that is consumed: each
+/// member is taken out (moved, not copied) as it is read.
+pub(crate) struct OwnedFields {
+    map: Map,
+    prefix: String,
+}
+
+pub(crate) fn object_owned(value: Value, field: &str) -> Result<OwnedFields> {
+    match value {
+        Value::Object(map) => Ok(OwnedFields {
+            map,
+            prefix: field.to_owned(),
+        }),
+        other => Err(type_error(field, "an object", &other)),
+    }
+}
+
+impl OwnedFields {
+    fn path(&self, key: &str) -> String {
+        if self.prefix.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.prefix)
+        }
+    }
+
+    pub(crate) fn string_or(&mut self, key: &str, default: &str) -> Result<String> {
+        match self.map.remove(key) {
+            None => Ok(default.to_owned()),
+            Some(Value::String(s)) => Ok(s),
+            Some(other) => Err(type_error(&self.path(key), "a string", &other)),
+        }
+    }
+
+    pub(crate) fn object_or_empty(&mut self, key: &str) -> Result<Map> {
+        match self.map.remove(key) {
+            None => Ok(Map::new()),
+            Some(Value::Object(m)) => Ok(m),
+            Some(other) => Err(type_error(&self.path(key), "an object", &other)),
+        }
+    }
+
+    pub(crate) fn strings_or_empty(&mut self, key: &str) -> Result<Vec<String>> {
+        match self.map.remove(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => {
+                let field = self.path(key);
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| match v {
+                        Value::String(s) => Ok(s),
+                        other => Err(type_error(&format!("{field}[{i}]"), "a string", &other)),
+                    })
+                    .collect()
+            }
+            Some(other) => Err(type_error(&self.path(key), "an array", &other)),
+        }
+    }
+
+    /// An artifact map (`{path: {algorithm: hex}}`), taken apart in place.
+    pub(crate) fn artifacts(&mut self, key: &str) -> Result<Artifacts> {
+        match self.map.remove(key) {
             None => Ok(Artifacts::new()),
             Some(Value::Object(m)) => {
-                let mut out = Artifacts::new();
-                for (path, digests) in m {
-                    let dfield = format!("{field}[{path:?}]");
-                    out.insert(path.clone(), digest_set(digests, &dfield)?);
-                }
-                Ok(out)
+                let field = self.path(key);
+                m.into_iter()
+                    .map(|(path, digests)| {
+                        let set = digest_set_owned(digests, || format!("{field}[{path:?}]"))?;
+                        Ok((path, set))
+                    })
+                    .collect()
             }
-            Some(other) => Err(type_error(&field, "an object", other)),
+            Some(other) => Err(type_error(&self.path(key), "an object", &other)),
         }
     }
 }
@@ -118,22 +172,28 @@ pub(crate) fn strings(items: &[Value], field: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-pub(crate) fn digest_set(value: &Value, field: &str) -> Result<DigestSet> {
+/// A digest set (`{algorithm: hex}`), consumed; `field` names it in errors
+/// (made only when there is one).
+pub(crate) fn digest_set_owned(value: Value, field: impl Fn() -> String) -> Result<DigestSet> {
     let Value::Object(m) = value else {
-        return Err(type_error(field, "an object of digests", value));
+        return Err(type_error(&field(), "an object of digests", &value));
     };
     let mut out = DigestSet::new();
     for (algo, hex) in m {
         let Value::String(hex) = hex else {
-            return Err(type_error(&format!("{field}.{algo}"), "a hex string", hex));
+            return Err(type_error(
+                &format!("{}.{algo}", field()),
+                "a hex string",
+                &hex,
+            ));
         };
-        if !is_hex(hex) {
+        if !is_hex(&hex) {
             return Err(ModelError::Hex {
-                field: format!("{field}.{algo}"),
-                value: hex.clone(),
+                field: format!("{}.{algo}", field()),
+                value: hex,
             });
         }
-        out.insert(algo.clone(), hex.clone());
+        out.insert(algo, hex);
     }
     Ok(out)
 }

@@ -4,7 +4,7 @@ use intoto_cjson::{Map, Value};
 
 use super::artifact::Artifacts;
 use super::error::{ModelError, Result};
-use super::fields::{artifacts_value, object, strings_value};
+use super::fields::{artifacts_value, object_owned, strings_value};
 
 /// Link metadata (`"_type": "link"`): what one step consumed, produced and ran.
 ///
@@ -26,6 +26,15 @@ pub struct Link {
     pub command: Vec<String>,
     /// Environment information (always `{}` from the command-line tools).
     pub environment: Map,
+}
+
+impl TryFrom<Value> for Link {
+    type Error = ModelError;
+
+    /// [`Link::from_value_owned`].
+    fn try_from(value: Value) -> Result<Self> {
+        Self::from_value_owned(value)
+    }
 }
 
 impl Link {
@@ -53,18 +62,27 @@ impl Link {
         format!(".{step}.{}.link-unfinished", keyid_prefix(keyid))
     }
 
-    /// Reads a link from the JSON value of its `signed` member (or DSSE payload).
+    /// Reads a link from the JSON value of its `signed` member (or DSSE
+    /// payload). To read a large link, prefer [`Link::from_value_owned`],
+    /// which does not copy the value.
     pub fn from_value(value: &Value) -> Result<Self> {
-        let f = object(value, "")?;
-        let kind = f.str_or("_type", "")?;
+        Self::from_value_owned(value.clone())
+    }
+
+    /// Reads a link from the JSON value of its `signed` member (or DSSE
+    /// payload), consuming it: paths, digests and other strings are moved
+    /// into the link, not copied.
+    pub fn from_value_owned(value: Value) -> Result<Self> {
+        let mut f = object_owned(value, "")?;
+        let kind = f.string_or("_type", "")?;
         if kind != "link" {
             return Err(ModelError::WrongKind {
                 expected: "link",
-                found: kind.to_owned(),
+                found: kind,
             });
         }
         Ok(Self {
-            name: f.str_or("name", "")?.to_owned(),
+            name: f.string_or("name", "")?,
             materials: f.artifacts("materials")?,
             products: f.artifacts("products")?,
             byproducts: f.object_or_empty("byproducts")?,
@@ -138,6 +156,45 @@ mod tests {
         ] {
             let v = intoto_cjson::from_slice(doc.as_bytes()).unwrap();
             let err = Link::from_value(&v).unwrap_err().to_string();
+            assert!(err.contains(needle), "{doc}: {err}");
+        }
+    }
+
+    #[test]
+    fn owned_reading_moves_everything_and_names_bad_members() {
+        let doc = br#"{"_type":"link","name":"s","command":["make","all"],
+            "materials":{"a/b":{"sha256":"ab","sha512":"CD"}},
+            "products":{"c":{"sha256":"01"}},"byproducts":{"return-value":0},"environment":{"x":[1]}}"#;
+        let v = intoto_cjson::from_slice(doc).unwrap();
+        let link = Link::try_from(v.clone()).unwrap();
+        assert_eq!(link, Link::from_value(&v).unwrap());
+        assert_eq!(link.materials["a/b"].len(), 2);
+        assert_eq!(link.command, ["make", "all"]);
+        assert_eq!(link.return_value(), Some(0));
+        assert_eq!(Link::from_value_owned(link.to_value()).unwrap(), link);
+        for (doc, needle) in [
+            (
+                r#"{"_type":"link","products":{"a":{"sha256":"xyz"}}}"#,
+                r#"products["a"].sha256"#,
+            ),
+            (
+                r#"{"_type":"link","materials":{"a":{"sha256":1}}}"#,
+                r#"materials["a"].sha256"#,
+            ),
+            (
+                r#"{"_type":"link","materials":{"a":[]}}"#,
+                r#"materials["a"]"#,
+            ),
+            (r#"{"_type":"link","name":1}"#, "'name' must be a string"),
+            (
+                r#"{"_type":"link","byproducts":[]}"#,
+                "'byproducts' must be an object",
+            ),
+            (r#"{"_type":"link","environment":1}"#, "'environment'"),
+            (r#"[]"#, "must be an object"),
+        ] {
+            let v = intoto_cjson::from_slice(doc.as_bytes()).unwrap();
+            let err = Link::from_value_owned(v).unwrap_err().to_string();
             assert!(err.contains(needle), "{doc}: {err}");
         }
     }

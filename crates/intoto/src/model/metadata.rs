@@ -6,6 +6,7 @@
 //! payload bytes exactly as decoded. Typed models are built only afterwards.
 
 use intoto_cjson::{Map, Style, Value, to_canonical, to_python_json};
+use intoto_crypto::gpg::{GpgError, GpgSignature, GpgSigner};
 use intoto_crypto::{PublicKey, Signer};
 use intoto_dsse::Envelope;
 
@@ -29,6 +30,9 @@ pub enum MetadataError {
     /// The DSSE envelope is malformed.
     #[error(transparent)]
     Dsse(#[from] intoto_dsse::Error),
+    /// The file is not valid JSON.
+    #[error("not valid JSON: {0}")]
+    Json(#[source] intoto_cjson::ParseError),
     /// The DSSE payload is not valid JSON.
     #[error("the DSSE payload is not valid JSON: {0}")]
     PayloadJson(#[from] intoto_cjson::ParseError),
@@ -50,6 +54,20 @@ pub enum MetadataError {
     /// Producing a signature failed.
     #[error("signing failed")]
     Sign(#[source] intoto_crypto::SignatureError),
+    /// GnuPG signing failed (no gpg program, unknown key, malformed
+    /// output), or a GnuPG signature could not be checked for a reason
+    /// other than being invalid: the key (or subkey) expired or was
+    /// revoked, the key is too weak, or the signature entry is malformed.
+    #[error(transparent)]
+    Gpg(#[from] GpgError),
+    /// DSSE envelopes cannot be signed with GnuPG (the reference's message).
+    #[error("GPG Signing is not implemented")]
+    GpgDsseSigning,
+    /// A GnuPG key cannot verify a DSSE envelope (nor can the reference's).
+    #[error(
+        "GPG key '{0}' cannot verify a DSSE envelope: GPG verification of DSSE is not implemented"
+    )]
+    GpgDsseVerification(String),
 }
 
 /// The payload of in-toto metadata.
@@ -79,10 +97,11 @@ impl Payload {
         }
     }
 
-    fn from_value(value: &Value) -> Result<Self, MetadataError> {
+    /// Reads a link or layout, by its `_type`, consuming the value.
+    pub fn from_value_owned(value: Value) -> Result<Self, MetadataError> {
         match value.get("_type").and_then(Value::as_str) {
-            Some("link") => Ok(Self::Link(Link::from_value(value)?)),
-            Some("layout") => Ok(Self::Layout(Layout::from_value(value)?)),
+            Some("link") => Ok(Self::Link(Link::from_value_owned(value)?)),
+            Some("layout") => Ok(Self::Layout(Layout::from_value(&value)?)),
             Some(other) => Err(MetadataError::NotMetadata(format!(
                 "unknown _type '{other}'"
             ))),
@@ -112,6 +131,15 @@ pub enum Metadata {
     Dsse(Envelope),
 }
 
+impl TryFrom<Value> for Metadata {
+    type Error = MetadataError;
+
+    /// [`Metadata::from_value_owned`].
+    fn try_from(value: Value) -> Result<Self, MetadataError> {
+        Self::from_value_owned(value)
+    }
+}
+
 impl Metadata {
     /// An unsigned Metablock carrying `payload`.
     pub fn new_metablock(payload: &Payload) -> Self {
@@ -132,15 +160,26 @@ impl Metadata {
     /// object with `payload` is a DSSE envelope (its payload type must be
     /// in-toto's), else one with `signed` is a Metablock whose `_type` is
     /// `link` or `layout`.
+    ///
+    /// This copies what it keeps; [`Metadata::from_value_owned`] does not.
     pub fn from_value(value: &Value) -> Result<Self, MetadataError> {
-        let Value::Object(obj) = value else {
-            return Err(MetadataError::NotMetadata(format!(
-                "expected an object, found {}",
-                value.type_name()
-            )));
+        Self::from_value_owned(value.clone())
+    }
+
+    /// Reads metadata from its JSON value like [`Metadata::from_value`],
+    /// consuming the value: the `signed` value is moved, not copied.
+    pub fn from_value_owned(value: Value) -> Result<Self, MetadataError> {
+        let mut obj = match value.into_object() {
+            Ok(obj) => obj,
+            Err(other) => {
+                return Err(MetadataError::NotMetadata(format!(
+                    "expected an object, found {}",
+                    other.type_name()
+                )));
+            }
         };
         if obj.contains_key("payload") {
-            let env = Envelope::from_value(value)?;
+            let env = Envelope::from_value(&Value::Object(obj))?;
             if env.payload_type != PAYLOAD_TYPE {
                 return Err(MetadataError::PayloadType(env.payload_type));
             }
@@ -159,13 +198,13 @@ impl Metadata {
                 ));
             }
         }
-        let signatures = match obj.get("signatures") {
+        let signatures = match obj.remove("signatures") {
             None => Vec::new(),
             Some(Value::Array(a)) => {
-                for s in a {
+                for s in &a {
                     check_signature_entry(s)?;
                 }
-                a.clone()
+                a
             }
             Some(_) => {
                 return Err(MetadataError::SignatureFormat(
@@ -173,15 +212,13 @@ impl Metadata {
                 ));
             }
         };
-        Ok(Self::Metablock(Metablock {
-            signed: signed.clone(),
-            signatures,
-        }))
+        let signed = obj.remove("signed").unwrap_or_default();
+        Ok(Self::Metablock(Metablock { signed, signatures }))
     }
 
     /// Parses metadata from file bytes (strict JSON: duplicate keys rejected).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, MetadataError> {
-        Self::from_value(&intoto_cjson::from_slice(bytes)?)
+        Self::from_value_owned(intoto_cjson::from_slice(bytes).map_err(MetadataError::Json)?)
     }
 
     /// Whether this is a DSSE envelope.
@@ -200,17 +237,30 @@ impl Metadata {
 
     /// The typed payload. Not verified: use [`Metadata::verify_signature`] first.
     pub fn payload(&self) -> Result<Payload, MetadataError> {
-        Payload::from_value(&self.payload_value()?)
+        Payload::from_value_owned(self.payload_value()?)
+    }
+
+    /// The typed payload, consuming the metadata (nothing is copied). Not
+    /// verified: use [`Metadata::verify_signature`] first.
+    pub fn into_payload(self) -> Result<Payload, MetadataError> {
+        match self {
+            Self::Metablock(m) => Payload::from_value_owned(m.signed),
+            Self::Dsse(e) => Payload::from_value_owned(intoto_cjson::from_slice(&e.payload)?),
+        }
     }
 
     /// The `_type` of the payload (`link` or `layout`), without typed parsing.
     pub fn payload_kind(&self) -> Result<String, MetadataError> {
-        Ok(self
-            .payload_value()?
-            .get("_type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned())
+        let kind = |v: &Value| {
+            v.get("_type")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        match self {
+            Self::Metablock(m) => Ok(kind(&m.signed)),
+            Self::Dsse(e) => Ok(kind(&intoto_cjson::from_slice(&e.payload)?)),
+        }
     }
 
     /// The bytes a Metablock signature covers, or the DSSE PAE.
@@ -266,26 +316,49 @@ impl Metadata {
         }
     }
 
+    /// Adds a GnuPG signature made by `signer` through the `gpg` program
+    /// (the reference's `{keyid, other_headers, signature}` entry) and
+    /// returns it. A Metablock only: DSSE gives
+    /// [`MetadataError::GpgDsseSigning`], as in the reference.
+    pub fn sign_gpg(&mut self, signer: &GpgSigner) -> Result<GpgSignature, MetadataError> {
+        match self {
+            Self::Metablock(m) => {
+                let sig = signer.sign(&to_canonical(&m.signed)?)?;
+                m.signatures.push(sig.to_value());
+                Ok(sig)
+            }
+            Self::Dsse(_) => Err(MetadataError::GpgDsseSigning),
+        }
+    }
+
+    /// Verifies the signature made by `key` now (see
+    /// [`verify_signature_at`](Self::verify_signature_at)).
+    pub fn verify_signature(&self, key: &PublicKey) -> Result<(), MetadataError> {
+        self.verify_signature_at(key, crate::time::Clock::now(&crate::time::SystemClock))
+    }
+
     /// Verifies the signature made by `key`, with the reference's rule for
     /// Metablocks: only the *first* signature whose key id equals the key's
-    /// is checked. For DSSE, any signature naming the key (or naming none) may verify.
-    pub fn verify_signature(&self, key: &PublicKey) -> Result<(), MetadataError> {
+    /// (or, for a GnuPG key, names one of its subkeys) is checked. A GnuPG
+    /// signature entry (`signature` and `other_headers`) is checked as a
+    /// GnuPG signature, with key expiry judged at `now`. For DSSE, any
+    /// signature naming the key (or naming none) may verify.
+    ///
+    /// [`MetadataError::NoSignature`] and [`MetadataError::BadSignature`]
+    /// are what the reference calls a `SignatureVerificationError`; an
+    /// expired or revoked GnuPG key is [`MetadataError::Gpg`].
+    pub fn verify_signature_at(
+        &self,
+        key: &PublicKey,
+        now: crate::time::Timestamp,
+    ) -> Result<(), MetadataError> {
         let keyid = key.keyid().as_str();
         match self {
             Self::Metablock(m) => {
-                let entry = m
-                    .signatures
-                    .iter()
-                    .find(|s| s.get("keyid").and_then(Value::as_str) == Some(keyid))
-                    .ok_or_else(|| MetadataError::NoSignature(keyid.to_owned()))?;
-                let sig = entry
-                    .get("sig")
-                    .and_then(Value::as_str)
-                    .and_then(decode_hex)
-                    .ok_or_else(|| MetadataError::BadSignature(keyid.to_owned()))?;
-                let msg = to_canonical(&m.signed)?;
-                key.verify(&msg, &sig)
-                    .map_err(|_| MetadataError::BadSignature(keyid.to_owned()))
+                verify_metablock_signature(&m.signatures, || to_canonical(&m.signed), key, now)
+            }
+            Self::Dsse(_) if key.is_gpg() => {
+                Err(MetadataError::GpgDsseVerification(keyid.to_owned()))
             }
             Self::Dsse(e) => {
                 if e.verified_keys(&[key]).is_empty() {
@@ -320,6 +393,52 @@ impl Metadata {
     }
 }
 
+/// Verifies the signature `key` made over a Metablock with these signature
+/// entries (see [`Metadata::verify_signature_at`]); `canonical` gives the
+/// canonical bytes of its `signed` value, and is called only once a
+/// signature entry names the key.
+pub(crate) fn verify_metablock_signature<B: AsRef<[u8]>>(
+    signatures: &[Value],
+    canonical: impl FnOnce() -> Result<B, intoto_cjson::Error>,
+    key: &PublicKey,
+    now: crate::time::Timestamp,
+) -> Result<(), MetadataError> {
+    let keyid = key.keyid().as_str();
+    let names_key =
+        |id: &str| id == keyid || key.has_gpg_subkey(id) || key.has_revoked_gpg_subkey(id);
+    let entry = signatures
+        .iter()
+        .find(|s| {
+            s.get("keyid")
+                .and_then(Value::as_str)
+                .is_some_and(names_key)
+        })
+        .ok_or_else(|| MetadataError::NoSignature(keyid.to_owned()))?;
+    if GpgSignature::is_gpg_entry(entry) {
+        let sig = GpgSignature::from_value(entry)?;
+        if !key.is_gpg() {
+            return Err(MetadataError::BadSignature(keyid.to_owned()));
+        }
+        let msg = canonical()?;
+        return key
+            .verify_gpg(msg.as_ref(), &sig, now.unix())
+            .map_err(|e| match e {
+                GpgError::InvalidSignature { .. } | GpgError::WrongKey { .. } => {
+                    MetadataError::BadSignature(keyid.to_owned())
+                }
+                other => MetadataError::Gpg(other),
+            });
+    }
+    let sig = entry
+        .get("sig")
+        .and_then(Value::as_str)
+        .and_then(decode_hex)
+        .ok_or_else(|| MetadataError::BadSignature(keyid.to_owned()))?;
+    let msg = canonical()?;
+    key.verify(msg.as_ref(), &sig)
+        .map_err(|_| MetadataError::BadSignature(keyid.to_owned()))
+}
+
 fn check_signature_entry(s: &Value) -> Result<(), MetadataError> {
     let ok_str = |k: &str| s.get(k).and_then(Value::as_str).is_some();
     if !ok_str("keyid") || !(ok_str("sig") || (ok_str("signature") && ok_str("other_headers"))) {
@@ -344,4 +463,114 @@ pub(crate) fn decode_hex(s: &str) -> Option<Vec<u8>> {
             u8::try_from(hi * 16 + lo).ok()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use intoto_crypto::{KeySpec, PrivateKey};
+
+    use super::*;
+    use crate::time::Timestamp;
+
+    const NOW: Timestamp = Timestamp::from_unix(1_750_000_000);
+
+    fn signed_link() -> (PrivateKey, Metadata) {
+        let key = PrivateKey::generate(KeySpec::Ed25519).unwrap();
+        let mut link = Link::new("build");
+        link.products.insert(
+            "a.o".into(),
+            [("sha256".to_owned(), "ab".to_owned())].into(),
+        );
+        let mut md = Metadata::new_metablock(&Payload::Link(link));
+        md.sign(&key).unwrap();
+        (key, md)
+    }
+
+    #[test]
+    fn owned_and_borrowed_reading_agree() {
+        let (key, md) = signed_link();
+        let bytes = md.to_bytes();
+        let value = intoto_cjson::from_slice(&bytes).unwrap();
+        let borrowed = Metadata::from_value(&value).unwrap();
+        let owned = Metadata::try_from(value).unwrap();
+        assert_eq!(borrowed, owned);
+        assert_eq!(Metadata::from_slice(&bytes).unwrap(), owned);
+        assert_eq!(owned.payload_kind().unwrap(), "link");
+        owned
+            .verify_signature_at(Signer::public_key(&key), NOW)
+            .unwrap();
+        let payload = owned.payload().unwrap();
+        assert_eq!(owned.into_payload().unwrap(), payload);
+
+        let dsse = Metadata::new_dsse(&payload);
+        assert_eq!(dsse.payload_kind().unwrap(), "link");
+        assert_eq!(dsse.into_payload().unwrap(), payload);
+    }
+
+    #[test]
+    fn owned_reading_refuses_what_borrowed_reading_refuses() {
+        for (doc, needle) in [
+            ("[]", "expected an object, found array"),
+            ("{}", "neither 'signed' nor 'payload'"),
+            (r#"{"signed": {"_type": "x"}}"#, "'signed._type'"),
+            (
+                r#"{"signed": {"_type": "link"}, "signatures": {}}"#,
+                "must be a list",
+            ),
+            (
+                r#"{"signed": {"_type": "link"}, "signatures": [{"keyid": "a"}]}"#,
+                "each signature needs",
+            ),
+            (
+                r#"{"payload": "", "payloadType": "text/plain", "signatures": []}"#,
+                "unsupported DSSE payload type",
+            ),
+        ] {
+            let value = intoto_cjson::from_slice(doc.as_bytes()).unwrap();
+            let owned = Metadata::from_value_owned(value.clone()).unwrap_err();
+            assert!(owned.to_string().contains(needle), "{doc}: {owned}");
+            let borrowed = Metadata::from_value(&value).unwrap_err();
+            assert_eq!(borrowed.to_string(), owned.to_string());
+        }
+    }
+
+    #[test]
+    fn metablock_signature_check_with_precomputed_bytes() {
+        let (key, md) = signed_link();
+        let Metadata::Metablock(m) = &md else {
+            unreachable!()
+        };
+        let public = Signer::public_key(&key);
+        let canonical = to_canonical(&m.signed).unwrap();
+        verify_metablock_signature(&m.signatures, || Ok(canonical.clone()), public, NOW).unwrap();
+        let mut other = canonical;
+        other.push(b' ');
+        assert!(matches!(
+            verify_metablock_signature(&m.signatures, || Ok(other), public, NOW),
+            Err(MetadataError::BadSignature(_))
+        ));
+        // No entry names the key: the bytes are never asked for.
+        let stranger = PrivateKey::generate(KeySpec::Ed25519).unwrap();
+        assert!(matches!(
+            verify_metablock_signature(
+                &m.signatures,
+                || -> Result<Vec<u8>, intoto_cjson::Error> { unreachable!() },
+                Signer::public_key(&stranger),
+                NOW
+            ),
+            Err(MetadataError::NoSignature(_))
+        ));
+        // Bytes that cannot be made are an error once an entry names the key.
+        assert!(matches!(
+            verify_metablock_signature(
+                &m.signatures,
+                || -> Result<Vec<u8>, intoto_cjson::Error> {
+                    Err(intoto_cjson::Error::Float("1.5".into()))
+                },
+                public,
+                NOW
+            ),
+            Err(MetadataError::Canonical(_))
+        ));
+    }
 }

@@ -3,6 +3,7 @@
 //! and recorded, and a timeout after which the child is killed.
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -61,6 +62,9 @@ pub enum ExecError {
     /// Waiting for the command or reading its output failed.
     #[error("running the command failed: {0}")]
     Io(#[from] std::io::Error),
+    /// This executor cannot run commands in another working directory.
+    #[error("this executor cannot run commands in {}", .0.display())]
+    WorkDir(std::path::PathBuf),
 }
 
 /// Runs commands for steps and inspections. Tests substitute their own.
@@ -73,6 +77,22 @@ pub trait Executor: Send + Sync {
         record_streams: bool,
         timeout: Duration,
     ) -> Result<CommandOutput, ExecError>;
+
+    /// Like [`execute`](Self::execute), in the working directory `dir`
+    /// (this process's own when `None`). The default implementation can
+    /// only run in this process's directory and refuses any other.
+    fn execute_in(
+        &self,
+        dir: Option<&Path>,
+        argv: &[String],
+        record_streams: bool,
+        timeout: Duration,
+    ) -> Result<CommandOutput, ExecError> {
+        match dir {
+            None => self.execute(argv, record_streams, timeout),
+            Some(d) => Err(ExecError::WorkDir(d.to_path_buf())),
+        }
+    }
 }
 
 /// Runs commands as child processes of this one.
@@ -86,59 +106,81 @@ impl Executor for SystemExecutor {
         record_streams: bool,
         timeout: Duration,
     ) -> Result<CommandOutput, ExecError> {
-        let (program, args) = argv.split_first().ok_or(ExecError::Empty)?;
-        let mut cmd = Command::new(program);
-        cmd.args(args).stdin(Stdio::inherit());
-        if record_streams {
-            cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        } else {
-            cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        }
-        let mut child = cmd.spawn().map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                ExecError::NotFound(program.clone())
-            } else {
-                ExecError::Spawn {
-                    program: program.clone(),
-                    source: e,
-                }
-            }
-        })?;
-        let (tx, rx) = mpsc::channel();
-        let mut readers = Vec::new();
-        if let Some(out) = child.stdout.take() {
-            readers.push(tee(out, std::io::stdout(), 0, tx.clone()));
-        }
-        if let Some(err) = child.stderr.take() {
-            readers.push(tee(err, std::io::stderr(), 1, tx.clone()));
-        }
-        drop(tx);
-        let deadline = Instant::now() + timeout;
-        let status = wait_until(&mut child, deadline)?;
-        let Some(status) = status else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(ExecError::Timeout {
-                command: argv.to_vec(),
-                seconds: timeout.as_secs(),
-            });
-        };
-        let mut captured = [Vec::new(), Vec::new()];
-        for (idx, bytes) in rx {
-            if let Some(slot) = captured.get_mut(idx) {
-                *slot = bytes;
-            }
-        }
-        for r in readers {
-            let _ = r.join();
-        }
-        let [out, err] = captured;
-        Ok(CommandOutput {
-            return_value: return_value(status),
-            stdout: decode(out, "stdout")?,
-            stderr: decode(err, "stderr")?,
-        })
+        run_child(None, argv, record_streams, timeout)
     }
+
+    fn execute_in(
+        &self,
+        dir: Option<&Path>,
+        argv: &[String],
+        record_streams: bool,
+        timeout: Duration,
+    ) -> Result<CommandOutput, ExecError> {
+        run_child(dir, argv, record_streams, timeout)
+    }
+}
+
+fn run_child(
+    dir: Option<&Path>,
+    argv: &[String],
+    record_streams: bool,
+    timeout: Duration,
+) -> Result<CommandOutput, ExecError> {
+    let (program, args) = argv.split_first().ok_or(ExecError::Empty)?;
+    let mut cmd = Command::new(program);
+    cmd.args(args).stdin(Stdio::inherit());
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    if record_streams {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    } else {
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    }
+    let mut child = cmd.spawn().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            ExecError::NotFound(program.clone())
+        } else {
+            ExecError::Spawn {
+                program: program.clone(),
+                source: e,
+            }
+        }
+    })?;
+    let (tx, rx) = mpsc::channel();
+    let mut readers = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        readers.push(tee(out, std::io::stdout(), 0, tx.clone()));
+    }
+    if let Some(err) = child.stderr.take() {
+        readers.push(tee(err, std::io::stderr(), 1, tx.clone()));
+    }
+    drop(tx);
+    let deadline = Instant::now() + timeout;
+    let status = wait_until(&mut child, deadline)?;
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(ExecError::Timeout {
+            command: argv.to_vec(),
+            seconds: timeout.as_secs(),
+        });
+    };
+    let mut captured = [Vec::new(), Vec::new()];
+    for (idx, bytes) in rx {
+        if let Some(slot) = captured.get_mut(idx) {
+            *slot = bytes;
+        }
+    }
+    for r in readers {
+        let _ = r.join();
+    }
+    let [out, err] = captured;
+    Ok(CommandOutput {
+        return_value: return_value(status),
+        stdout: decode(out, "stdout")?,
+        stderr: decode(err, "stderr")?,
+    })
 }
 
 fn tee<R: Read + Send + 'static, W: Write + Send + 'static>(

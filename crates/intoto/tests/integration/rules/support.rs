@@ -65,43 +65,11 @@ pub(crate) fn consumed(report: &ItemRuleReport<'_>) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A small deterministic generator (SplitMix64) for generated cases.
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// True with probability `percent`/100.
-    pub(crate) fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    pub(crate) fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
-        &items[self.below(items.len())]
-    }
-}
+pub(crate) use intoto_testkit::Rng;
 
 /// The number of generated cases: `INTOTO_DIFF_CASES` or `default`.
 pub(crate) fn case_count(default: usize) -> usize {
-    std::env::var("INTOTO_DIFF_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    intoto_testkit::case_count("INTOTO_DIFF_CASES", default)
 }
 
 /// JSON for the oracle (canonical form; Python reads it with `strict=False`
