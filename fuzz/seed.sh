@@ -4,15 +4,15 @@
 # layouts) plus a few keys made with openssl and rules written here. Safe to
 # rerun: it only adds files. The corpus directories are git-ignored.
 #
-# Needs: jq (to take key dicts, rules and JSON vectors out of the samples)
-# and openssl (to make RSA/ECDSA/encrypted keys); without them those seeds
-# are skipped with a note.
+# Needs: jq (to take key dicts, rules and JSON vectors out of the samples),
+# openssl (to make RSA/ECDSA/encrypted keys) and gpg (to make GnuPG keys and
+# signatures); without them those seeds are skipped with a note.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
 samples=$root/tests/fixtures/python-in-toto-3.1.0/samples
 keydata=$root/crates/crypto/tests/data
-targets=(cjson_parse metadata dsse_envelope artifact_rule public_key layout_toml)
+targets=(cjson_parse metadata dsse_envelope artifact_rule public_key layout_toml gpg)
 for t in "${targets[@]}"; do mkdir -p "corpus/$t"; done
 
 # copy TARGET FILE... : each file under its own name, prefixed by its folder's.
@@ -113,6 +113,51 @@ printf '[!a-c]*.py\0dsrc/x.py\0a.py\0[.py' | put artifact_rule pattern-class
 printf '*/[]]?*\0x/]yz\0x/]\0/]a' | put artifact_rule pattern-bracket
 printf 'src/*/*.[ch]\0src/a/b.c\0src/a/b/c.h\0src/b.c' | put artifact_rule pattern-stars
 printf '[z-a-]x[\0-x[\0zx[' | put artifact_rule pattern-ranges
+
+# --- GnuPG ---------------------------------------------------------------------
+# Inputs of the gpg target: be16(len(export)) || export || detached signature
+# of "in-toto fuzz", for Ed25519 (by the main key and by a signing subkey),
+# RSA and DSA keys, plus the signature dict a Metablock would carry.
+if command -v gpg >/dev/null; then
+  gtmp=$(mktemp -d)
+  ghome=$gtmp/home
+  mkdir -m 700 "$ghome"
+  g() { gpg --homedir "$ghome" --batch --quiet --pinentry-mode loopback --passphrase '' "$@"; }
+  fpr_of() { g --list-keys --with-colons "$1" | awk -F: '$1 == "fpr" { print $10 }'; }
+  printf 'in-toto fuzz' >"$gtmp/msg"
+  # frame NAME MAINFPR SIGNER: export the main key, sign with SIGNER.
+  frame() {
+    g --export "$2" >"$gtmp/export"
+    g --detach-sign --digest-algo SHA256 -u "$3!" -o "$gtmp/sig" "$gtmp/msg"
+    local n
+    n=$(wc -c <"$gtmp/export")
+    { printf "$(printf '\\%03o\\%03o' $((n >> 8)) $((n & 255)))"
+      cat "$gtmp/export" "$gtmp/sig"; } | put gpg "$1"
+    rm -f "$gtmp/sig"
+  }
+  g --quick-gen-key 'Fuzz Ed <ed@fuzz.invalid>' ed25519 sign 5y
+  ed=$(fpr_of ed@fuzz.invalid | head -1)
+  g --quick-add-key "$ed" ed25519 sign 5y
+  ed_sub=$(fpr_of ed@fuzz.invalid | sed -n 2p)
+  g --quick-gen-key 'Fuzz RSA <rsa@fuzz.invalid>' rsa2048 sign never
+  rsa=$(fpr_of rsa@fuzz.invalid | head -1)
+  g --quick-gen-key 'Fuzz DSA <dsa@fuzz.invalid>' dsa2048 sign never
+  dsa=$(fpr_of dsa@fuzz.invalid | head -1)
+  frame ed25519-main "$ed" "$ed"
+  frame ed25519-subkey "$ed" "$ed_sub"
+  frame rsa2048 "$rsa" "$rsa"
+  frame dsa2048 "$dsa" "$dsa"
+  g --detach-sign --digest-algo SHA256 -u "$ed!" -o "$gtmp/sig" "$gtmp/msg"
+  # A dict of the right shape: the packet bytes cut into two hex members.
+  headers_and_sig=$(od -An -v -tx1 "$gtmp/sig" | tr -d ' \n')
+  printf '{"keyid": "%s", "other_headers": "%s", "signature": "%s"}' \
+    "$(printf '%s' "$ed" | tr 'A-F' 'a-f')" "${headers_and_sig:0:64}" "${headers_and_sig:64:128}" \
+    | put gpg signature-dict.json
+  gpgconf --homedir "$ghome" --kill gpg-agent 2>/dev/null || true
+  rm -rf "$gtmp"
+else
+  echo "seed.sh: gpg not found; skipping GnuPG seeds" >&2
+fi
 
 # --- TOML layouts ----------------------------------------------------------------
 copy layout_toml "$root"/examples/layouts/*.toml

@@ -87,19 +87,29 @@ impl Params {
         }
     }
 
-    /// Reads the algorithm-specific part of a public-key packet.
+    /// Reads the algorithm-specific part of a public-key packet. RSA and
+    /// DSA parameters must not be zero: no such key can verify anything,
+    /// and its dict (`keyval.public` with an empty hex string for a
+    /// zero-length MPI) could not be read back.
     fn read(algorithm: u8, r: &mut Reader<'_>) -> Result<Self, String> {
+        let mut param = |what: &str| -> Result<Vec<u8>, String> {
+            let v = r.mpi(what)?;
+            if strip_zeros(v).is_empty() {
+                return Err(format!("the key's {what} is zero"));
+            }
+            Ok(v.to_vec())
+        };
         match algorithm {
             ALGO_RSA => {
-                let n = r.mpi("RSA modulus")?.to_vec();
-                let e = r.mpi("RSA exponent")?.to_vec();
+                let n = param("RSA modulus")?;
+                let e = param("RSA exponent")?;
                 Ok(Self::Rsa { n, e })
             }
             ALGO_DSA => {
-                let p = r.mpi("DSA p")?.to_vec();
-                let q = r.mpi("DSA q")?.to_vec();
-                let g = r.mpi("DSA g")?.to_vec();
-                let y = r.mpi("DSA y")?.to_vec();
+                let p = param("DSA p")?;
+                let q = param("DSA q")?;
+                let g = param("DSA g")?;
+                let y = param("DSA y")?;
                 Ok(Self::Dsa { p, q, g, y })
             }
             ALGO_EDDSA => {
@@ -557,6 +567,34 @@ mod tests {
                 .unwrap_err()
                 .contains("curve OID")
         );
+    }
+
+    #[test]
+    fn zero_rsa_and_dsa_parameters_are_refused() {
+        // Found by the gpg fuzz target: a DSA key whose g was a zero-length
+        // MPI was read from an export, but the dict made from it
+        // (`"g": ""`) could not be read back.
+        let mpi = |v: &[u8]| {
+            let mut out = Vec::new();
+            write_mpi(&mut out, v);
+            out
+        };
+        let body = |algorithm: u8, params: &[Vec<u8>]| {
+            let mut b = vec![4, 0, 0, 0, 1, algorithm];
+            params.iter().for_each(|p| b.extend_from_slice(p));
+            b
+        };
+        let big = mpi(&[0xc5; 256]);
+        let dsa = |g: Vec<u8>| body(17, &[big.clone(), mpi(&[0xd1; 32]), g, big.clone()]);
+        let ok = GpgKey::from_packet(&dsa(mpi(&[2]))).unwrap();
+        assert!(matches!(ok.params, Params::Dsa { .. }));
+        for zero in [vec![0, 0], vec![0, 8, 0]] {
+            let err = GpgKey::from_packet(&dsa(zero.clone())).unwrap_err();
+            assert_eq!(err, "the key's DSA g is zero");
+            let err = GpgKey::from_packet(&body(1, &[big.clone(), zero])).unwrap_err();
+            assert_eq!(err, "the key's RSA exponent is zero");
+        }
+        assert!(GpgKey::from_packet(&body(1, &[big.clone(), mpi(&[1, 0, 1])])).is_ok());
     }
 
     #[test]
