@@ -104,6 +104,23 @@ pub enum ModelError {
         /// The key id inside the key dict.
         inner: String,
     },
+    /// An attestation's predicate cannot be a step's evidence.
+    #[error("predicate type {predicate_type} is not a link (link v0.3 or SLSA provenance v1)")]
+    NotALinkPredicate {
+        /// The Statement's predicate type.
+        predicate_type: String,
+    },
+    /// An attestation is not a valid in-toto Statement.
+    #[error("not a valid in-toto Statement: {0}")]
+    Attestation(#[from] intoto_attestation::Error),
+    /// A descriptor of an attestation cannot be one of a link's artifacts.
+    #[error("'{field}' {reason}")]
+    Descriptor {
+        /// The descriptor, as a path from the Statement's root.
+        field: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
 }
 
 /// Result alias for this module.

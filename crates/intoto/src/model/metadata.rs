@@ -102,6 +102,12 @@ impl Payload {
         match value.get("_type").and_then(Value::as_str) {
             Some("link") => Ok(Self::Link(Link::from_value_owned(value)?)),
             Some("layout") => Ok(Self::Layout(Layout::from_value(&value)?)),
+            Some(other) if super::evidence::is_statement_type(other) => {
+                Err(MetadataError::NotMetadata(format!(
+                    "the payload is an in-toto attestation (a Statement, _type '{other}'), \
+                     not a link or layout"
+                )))
+            }
             Some(other) => Err(MetadataError::NotMetadata(format!(
                 "unknown _type '{other}'"
             ))),

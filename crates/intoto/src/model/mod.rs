@@ -3,6 +3,7 @@
 
 pub mod artifact;
 mod error;
+pub mod evidence;
 mod fields;
 pub mod layout;
 pub mod link;
@@ -11,6 +12,7 @@ pub mod rule;
 
 pub use artifact::{Artifacts, DigestSet};
 pub use error::ModelError;
+pub use evidence::EvidenceFormat;
 pub use layout::{Inspection, Layout, Step};
 pub use link::Link;
 pub use metadata::{Metablock, Metadata, MetadataError, PAYLOAD_TYPE, Payload};

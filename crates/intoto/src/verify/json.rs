@@ -100,6 +100,7 @@ impl VerificationReport {
             .with("verdict", self.verdict.as_str())
             .with("step_name", self.step_name.as_str())
             .with("layout_file", opt_path(self.layout_file.as_deref()))
+            .with("layout_sha256", opt_str(self.layout_sha256.as_deref()))
             .with("layout", layout)
             .with(
                 "layout_keys",
@@ -208,6 +209,9 @@ fn link_check(l: &LinkCheck) -> Value {
         .with("file", path(&l.file))
         .with("status", l.status.as_str())
         .with("payload", opt_str(l.payload))
+        .with("kind", opt_str(l.format.map(|f| f.as_str())))
+        .with("line", l.line.map_or(Value::Null, |n| Value::from(n as u64)))
+        .with("sha256", opt_str(l.sha256.as_deref()))
         .with("counted", l.counted)
         .with("detail", opt_str(l.detail.as_deref()))
         .with(

@@ -36,6 +36,7 @@ pub mod params;
 pub mod paths;
 pub mod report;
 mod rules;
+pub mod summary;
 pub mod trust;
 
 use std::collections::BTreeMap;
@@ -54,6 +55,9 @@ pub use self::report::{
     NotConsumedReason, RuleProblem, RuleTrace, RulesReport, SourcedDigest, Stage, StageOutcome,
     StageStatus, StepReport, Verdict, VerificationReport, Warning,
 };
+pub use self::summary::{
+    DEFAULT_VERIFIER_ID, SummaryError, SummaryOptions, verification_summary,
+};
 pub use self::trust::{
     TrustError, Verified, VerifiedPayload, distinct_signers, verify_all_signatures,
     verify_signature,
@@ -62,7 +66,7 @@ use crate::error::Error;
 use crate::model::Step;
 use crate::model::link::keyid_prefix;
 use crate::model::rule::ArtifactKind;
-use crate::model::{Layout, Link, Metadata, MetadataError, Payload};
+use crate::model::{EvidenceFormat, Layout, Link, Metadata, MetadataError, Payload};
 use crate::rules::pyrepr;
 use crate::run::command::{Executor, SystemExecutor};
 use crate::time::{Clock, SystemClock};
@@ -107,6 +111,11 @@ pub struct VerifyOptions<'a> {
     /// Whether the report keeps every link it verified
     /// ([`LinkCheck::link`]); off by default, as links can be large.
     pub keep_links: bool,
+    /// Whether the SHA-256 of the layout file and of every evidence file
+    /// read is recorded ([`VerificationReport::layout_sha256`],
+    /// [`LinkCheck::sha256`]), as a verification summary needs; off by
+    /// default.
+    pub record_digests: bool,
     /// The time that decides expiry.
     pub clock: &'a dyn Clock,
     /// Runs inspection commands.
@@ -124,6 +133,7 @@ impl Default for VerifyOptions<'_> {
             inspection_timeout: DEFAULT_INSPECTION_TIMEOUT,
             persist_inspection_links: true,
             keep_links: false,
+            record_digests: false,
             clock: &SystemClock,
             executor: &SystemExecutor,
             log: &NoLog,
@@ -140,6 +150,7 @@ impl std::fmt::Debug for VerifyOptions<'_> {
             .field("inspection_timeout", &self.inspection_timeout)
             .field("persist_inspection_links", &self.persist_inspection_links)
             .field("keep_links", &self.keep_links)
+            .field("record_digests", &self.record_digests)
             .finish_non_exhaustive()
     }
 }
@@ -188,6 +199,12 @@ impl<'a> VerifyOptions<'a> {
         self
     }
 
+    /// Sets [`record_digests`](Self::record_digests).
+    pub fn record_digests(mut self, yes: bool) -> Self {
+        self.record_digests = yes;
+        self
+    }
+
     /// Sets [`clock`](Self::clock).
     pub fn clock(mut self, clock: &'a dyn Clock) -> Self {
         self.clock = clock;
@@ -230,7 +247,14 @@ pub fn verify_files_with(
     options.log.info(Stage::LoadLayout.log_line());
     let mut v = Verifier::new(options, String::new(), true);
     v.report.layout_file = Some(layout_path.to_path_buf());
-    let metadata = match crate::metadata_io::load_metadata(layout_path) {
+    let read = crate::files::read_regular_file(layout_path, crate::files::MAX_METADATA_BYTES)
+        .and_then(|bytes| {
+            if options.record_digests {
+                v.report.layout_sha256 = Some(intoto_crypto::digest::sha256_hex(&bytes));
+            }
+            Metadata::from_slice(&bytes).map_err(crate::metadata_io::with_path(layout_path))
+        });
+    let metadata = match read {
         Ok(m) => {
             v.passed(Stage::LoadLayout);
             Some(m)
@@ -304,7 +328,10 @@ pub fn verify(
 /// One link file a step looks for, as it moves through the stages.
 struct Entry {
     keyid: String,
+    /// The file; for an envelope of a bundle, `<bundle>:<line>`.
     file: PathBuf,
+    /// For an envelope of a bundle: its line.
+    line: Option<usize>,
     /// The container of a validly signed sublayout (verified in its turn).
     metadata: Option<Metadata>,
     /// The signature check made when the file was read (`None`: missing,
@@ -319,9 +346,17 @@ struct Entry {
 }
 
 impl Entry {
-    /// The reference's name for the file: `<step>.<keyid[:8]>.link`.
+    /// The reference's name for the file: `<step>.<keyid[:8]>.link`; for
+    /// a bundle's envelope, `<bundle file name>:<line>`.
     fn short_name(&self, step: &str) -> String {
-        Link::file_name(step, &self.keyid)
+        match self.line {
+            Some(_) => self
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            None => Link::file_name(step, &self.keyid),
+        }
     }
 }
 
@@ -359,6 +394,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 failures: Vec::new(),
                 warnings: Vec::new(),
                 summary_link: None,
+                layout_sha256: None,
             },
         }
     }
@@ -504,6 +540,14 @@ impl<'o, 'a> Verifier<'o, 'a> {
         self.report
     }
 
+    /// `error`, prefixed with the layout file when there is one.
+    fn in_layout_file(&self, error: &dyn std::fmt::Display) -> String {
+        match &self.report.layout_file {
+            Some(path) => format!("{}: {error}", path.display()),
+            None => error.to_string(),
+        }
+    }
+
     /// Stage 1: every verification key must have signed the layout.
     fn layout_signatures(
         &mut self,
@@ -575,7 +619,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     self.fail(
                         Stage::ExtractLayout,
                         FailureKind::LayoutPayload {
-                            error: e.to_string(),
+                            error: self.in_layout_file(&e),
                         },
                         metadata_error_kind(&e),
                         e.to_string(),
@@ -616,7 +660,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 self.fail(
                     Stage::ExtractLayout,
                     FailureKind::LayoutPayload {
-                        error: "expected layout metadata, found link".to_owned(),
+                        error: self.in_layout_file(&"expected layout metadata, found link"),
                     },
                     "AttributeError",
                     "'Link' object has no attribute 'expires'",
@@ -720,7 +764,8 @@ impl<'o, 'a> Verifier<'o, 'a> {
         // cores; report in order (the signatures in the next stage).
         let now = self.opts.clock.now();
         let link_dir = &self.opts.link_dir;
-        let files: Vec<(PathBuf, Option<&PublicKey>)> = layout
+        let record = self.opts.record_digests;
+        let files: Vec<(PathBuf, Option<&PublicKey>, &str)> = layout
             .steps
             .iter()
             .zip(&authorized)
@@ -729,16 +774,18 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     (
                         link_dir.join(Link::file_name(&step.name, k)),
                         verification_key(layout, step, k),
+                        step.name.as_str(),
                     )
                 })
             })
             .collect();
         let mut loaded_files = files
             .par_iter()
-            .map(|(f, key)| load_link(f, *key, now))
+            .map(|(f, key, step)| load_link(f, *key, now, step, record))
             .collect::<Vec<_>>()
             .into_iter();
-        for (step, authorized) in layout.steps.iter().zip(authorized) {
+        let mut bundled = self.read_bundles(layout, &authorized);
+        for (si, (step, authorized)) in layout.steps.iter().zip(authorized).enumerate() {
             let mut entries = Vec::new();
             let mut checks = Vec::new();
             let mut found = 0;
@@ -773,15 +820,32 @@ impl<'o, 'a> Verifier<'o, 'a> {
                         (None, LinkStatus::Unreadable, Some(e.to_string()))
                     }
                 };
-                let (metadata, payload, checked, bad_names) = match loaded {
-                    Some(l) => (l.metadata, l.payload, l.checked, l.bad_names),
-                    None => (None, None, None, Vec::new()),
+                let (metadata, payload, checked, bad_names, format, sha256) = match loaded {
+                    Some(l) => (
+                        l.metadata,
+                        l.payload,
+                        l.checked,
+                        l.bad_names,
+                        l.format,
+                        l.sha256,
+                    ),
+                    None => (None, None, None, Vec::new(), None, None),
                 };
+                if let Some(f) = format.filter(|f| f.is_attestation()) {
+                    self.info(&format!(
+                        "Reading {f} '{}' for step '{}'...",
+                        file.display(),
+                        step.name
+                    ));
+                }
                 checks.push(LinkCheck {
                     keyid: keyid.clone(),
                     file: file.clone(),
                     status,
                     payload,
+                    format,
+                    line: None,
+                    sha256,
                     counted: false,
                     detail,
                     sublayout: None,
@@ -790,9 +854,46 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 entries.push(Entry {
                     keyid: keyid.clone(),
                     file,
+                    line: None,
                     metadata,
                     checked,
                     bad_names,
+                    verified: None,
+                    link: None,
+                });
+            }
+            for item in bundled.get_mut(si).map(std::mem::take).unwrap_or_default() {
+                if item.status == LinkStatus::Verified {
+                    found += 1;
+                }
+                if let Some(f) = item.format {
+                    self.info(&format!(
+                        "Reading {f} '{}' line {} for step '{}'...",
+                        item.file.display(),
+                        item.line,
+                        step.name
+                    ));
+                }
+                checks.push(LinkCheck {
+                    keyid: item.keyid.clone(),
+                    file: item.file.clone(),
+                    status: item.status,
+                    payload: Some("statement"),
+                    format: item.format,
+                    line: Some(item.line),
+                    sha256: item.sha256,
+                    counted: false,
+                    detail: item.detail,
+                    sublayout: None,
+                    link: None,
+                });
+                entries.push(Entry {
+                    keyid: item.keyid,
+                    file: PathBuf::from(format!("{}:{}", item.file.display(), item.line)),
+                    line: Some(item.line),
+                    metadata: None,
+                    bad_names: bad_artifact_names(item.checked.as_ref()),
+                    checked: item.checked,
                     verified: None,
                     link: None,
                 });
@@ -826,6 +927,159 @@ impl<'o, 'a> Verifier<'o, 'a> {
         }
         self.end(Stage::ReadLinks, start);
         chain
+    }
+
+    /// The envelopes of every bundle (`*.intoto.jsonl`) in the link
+    /// directory, attributed to steps (by a link predicate's `name` or a
+    /// provenance's `inTotoStep`, read unverified only to choose the keys)
+    /// and checked with the keys of the step's functionaries that signed
+    /// them, one item per such key. Per step, in `layout.steps` order.
+    /// Lines and envelopes that cannot be evidence are warnings.
+    fn read_bundles(&mut self, layout: &Layout, authorized: &[Vec<String>]) -> Vec<Vec<BundleItem>> {
+        let mut out: Vec<Vec<BundleItem>> = layout.steps.iter().map(|_| Vec::new()).collect();
+        let Ok(dir) = std::fs::read_dir(&self.opts.link_dir) else {
+            return out;
+        };
+        let mut paths: Vec<PathBuf> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().ends_with(BUNDLE_SUFFIX))
+            })
+            .collect();
+        paths.sort();
+        let now = self.opts.clock.now();
+        for path in paths {
+            let bytes = match crate::files::read_regular_file(&path, crate::files::MAX_METADATA_BYTES)
+            {
+                Ok(b) => b,
+                Err(e) => {
+                    self.warn(
+                        Stage::ReadLinks,
+                        None,
+                        format!("Ignoring bundle '{}': {e}", path.display()),
+                    );
+                    continue;
+                }
+            };
+            let sha256 = self
+                .opts
+                .record_digests
+                .then(|| intoto_crypto::digest::sha256_hex(&bytes));
+            let bundle = intoto_attestation::Bundle::from_slice(&bytes);
+            for ignored in bundle.ignored() {
+                let why = match &ignored.reason {
+                    intoto_attestation::IgnoredReason::Blank => continue,
+                    intoto_attestation::IgnoredReason::NotAnEnvelope(e) => {
+                        format!("not a DSSE envelope: {e}")
+                    }
+                    intoto_attestation::IgnoredReason::ForeignPayloadType(t) => {
+                        format!("payload type '{t}' is not an in-toto Statement's")
+                    }
+                    _ => "not an in-toto envelope".to_owned(),
+                };
+                self.warn(
+                    Stage::ReadLinks,
+                    None,
+                    format!("Ignoring '{}' line {}: {why}", path.display(), ignored.line),
+                );
+            }
+            for entry in bundle.entries() {
+                let at = format!("'{}' line {}", path.display(), entry.line);
+                let statement =
+                    match intoto_attestation::Statement::from_envelope_unverified(&entry.envelope) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            self.warn(
+                                Stage::ReadLinks,
+                                None,
+                                format!("Ignoring {at}: not a valid in-toto Statement: {e}"),
+                            );
+                            continue;
+                        }
+                    };
+                let format = match &statement.predicate {
+                    intoto_attestation::Predicate::Link(_) => EvidenceFormat::LinkAttestation,
+                    intoto_attestation::Predicate::Provenance(_) => EvidenceFormat::Provenance,
+                    other => {
+                        self.warn(
+                            Stage::ReadLinks,
+                            None,
+                            format!(
+                                "Ignoring {at}: predicate type {} is not a link (link v0.3 or SLSA provenance v1)",
+                                other.predicate_type()
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                let Some(name) = crate::model::evidence::claimed_step(&statement) else {
+                    self.warn(
+                        Stage::ReadLinks,
+                        None,
+                        format!(
+                            "Ignoring {at}: a SLSA provenance in a bundle needs \
+                             'buildDefinition.internalParameters.inTotoStep' to name its step"
+                        ),
+                    );
+                    continue;
+                };
+                let Some(si) = layout.steps.iter().position(|s| s.name == name) else {
+                    self.warn(
+                        Stage::ReadLinks,
+                        None,
+                        format!("Ignoring {at}: the layout has no step '{name}'"),
+                    );
+                    continue;
+                };
+                let (Some(step), Some(ids), Some(items)) =
+                    (layout.steps.get(si), authorized.get(si), out.get_mut(si))
+                else {
+                    continue;
+                };
+                let mut named: Vec<&str> = Vec::new();
+                for sig in &entry.envelope.signatures {
+                    let id = sig.keyid.as_deref().unwrap_or_default();
+                    if !named.contains(&id) {
+                        named.push(id);
+                    }
+                }
+                let md = Metadata::Dsse(entry.envelope.clone());
+                let mut any = false;
+                for keyid in ids.iter().filter(|k| named.contains(&k.as_str())) {
+                    any = true;
+                    let key = verification_key(layout, step, keyid);
+                    let (checked, _) = check_envelope(&md, &entry.envelope.payload, key, now, &step.name);
+                    items.push(BundleItem {
+                        file: path.clone(),
+                        line: entry.line,
+                        keyid: keyid.clone(),
+                        status: LinkStatus::Verified,
+                        detail: None,
+                        format: Some(format),
+                        sha256: sha256.clone(),
+                        checked,
+                    });
+                }
+                if !any {
+                    items.push(BundleItem {
+                        file: path.clone(),
+                        line: entry.line,
+                        keyid: named.first().map(|k| (*k).to_owned()).unwrap_or_default(),
+                        status: LinkStatus::NotAuthorized,
+                        detail: Some(format!(
+                            "signed by key(s) {}, none of which the layout authorises for step '{}'",
+                            if named.is_empty() { "(none)".to_owned() } else { named.join(", ") },
+                            step.name
+                        )),
+                        format: Some(format),
+                        sha256: sha256.clone(),
+                        checked: None,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Stage 6: each link must be validly signed by the authorised
@@ -937,6 +1191,19 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     if let Some(check) = self.report.steps[si].links.get_mut(*ei) {
                         check.counted = true;
                     }
+                } else if let Some((first_ei, _)) = accepted
+                    .iter()
+                    .find(|(e, _)| *e < *ei && entries[*e].keyid == entries[*ei].keyid)
+                {
+                    // One functionary's evidence twice (a file and a bundle).
+                    let msg = format!(
+                        "'{}' and '{}' for step '{}' are both signed by key '{}'. Only one of them is counted towards the step threshold.",
+                        entries[*first_ei].file.display(),
+                        entries[*ei].file.display(),
+                        step.name,
+                        key.keyid()
+                    );
+                    self.warn(Stage::LinkSignatures, Some(&step.name), msg);
                 } else if first {
                     // Links by different subkeys of one GnuPG key.
                     let msg = format!(
@@ -970,6 +1237,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     .iter()
                     .filter(|c| !c.counted && c.status != LinkStatus::Missing)
                     .map(|c| {
+                        let file = PathBuf::from(c.label());
                         let why = match (&c.detail, c.status) {
                             (Some(d), _) => d.clone(),
                             (None, LinkStatus::Verified) => {
@@ -977,7 +1245,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                             }
                             (None, status) => status.as_str().to_owned(),
                         };
-                        (c.file.clone(), why)
+                        (file, why)
                     })
                     .collect();
                 self.fail(
@@ -1488,6 +1756,22 @@ fn verification_key<'l>(
     })
 }
 
+/// The file name suffix of bundles.
+const BUNDLE_SUFFIX: &str = ".intoto.jsonl";
+
+/// An envelope of a bundle, attributed to a step and checked with one
+/// functionary's key.
+struct BundleItem {
+    file: PathBuf,
+    line: usize,
+    keyid: String,
+    status: LinkStatus,
+    detail: Option<String>,
+    format: Option<EvidenceFormat>,
+    sha256: Option<String>,
+    checked: Option<SignatureCheck>,
+}
+
 /// A link file as read by [`load_link`].
 struct Loaded {
     /// The container, kept only for a validly signed sublayout.
@@ -1498,6 +1782,10 @@ struct Loaded {
     checked: Option<SignatureCheck>,
     /// A validly signed link's artifact names that are not normalised.
     bad_names: Vec<BadName>,
+    /// What the file holds, judged from its payload's types.
+    format: Option<EvidenceFormat>,
+    /// The SHA-256 of the file's bytes, if asked for.
+    sha256: Option<String>,
 }
 
 /// An artifact name that is not a normalised relative path.
@@ -1540,9 +1828,15 @@ fn load_link(
     file: &Path,
     key: Option<&PublicKey>,
     now: crate::time::Timestamp,
+    step: &str,
+    record_digest: bool,
 ) -> Result<Loaded, Box<LoadFailure>> {
     let bytes = crate::files::read_regular_file(file, crate::files::MAX_METADATA_BYTES);
     let size = bytes.as_ref().map_or(0, Vec::len);
+    let sha256 = match &bytes {
+        Ok(b) if record_digest => Some(intoto_crypto::digest::sha256_hex(b)),
+        _ => None,
+    };
     let md = bytes
         .and_then(|b| Metadata::from_slice(&b).map_err(crate::metadata_io::with_path(file)))
         .map_err(|error| {
@@ -1581,6 +1875,8 @@ fn load_link(
             Ok(Loaded {
                 metadata: None,
                 payload: Some("link"),
+                format: Some(EvidenceFormat::Link),
+                sha256,
                 bad_names: bad_artifact_names(checked.as_ref()),
                 checked,
             })
@@ -1594,27 +1890,50 @@ fn load_link(
             Ok(Loaded {
                 metadata: keep.then_some(md),
                 payload: Some("layout"),
+                format: Some(EvidenceFormat::Sublayout),
+                sha256,
                 bad_names: Vec::new(),
                 checked,
             })
         }
-        Metadata::Dsse(_) => {
-            let checked = key.map(|k| verify_signature(&md, k, now));
-            let payload = match &checked {
-                Some(Ok(v)) => Some(v.get().kind()),
-                _ => md.payload_kind().ok().map(|k| match k.as_str() {
-                    "layout" => "layout",
-                    _ => "link",
-                }),
-            };
+        Metadata::Dsse(ref envelope) => {
+            let (checked, format) = check_envelope(&md, &envelope.payload, key, now, step);
             let keep = matches!(&checked, Some(Ok(v)) if matches!(v.get(), Payload::Layout(_)));
             Ok(Loaded {
                 metadata: keep.then_some(md),
-                payload,
+                payload: Some(payload_name(format)),
+                format,
+                sha256,
                 bad_names: bad_artifact_names(checked.as_ref()),
                 checked,
             })
         }
+    }
+}
+
+/// Parses a DSSE payload once, judges its format, and checks the
+/// signature of `key` over it (if there is a key), reading a Statement as
+/// evidence for `step`.
+fn check_envelope(
+    md: &Metadata,
+    payload: &[u8],
+    key: Option<&PublicKey>,
+    now: crate::time::Timestamp,
+    step: &str,
+) -> (Option<SignatureCheck>, Option<EvidenceFormat>) {
+    let value = intoto_cjson::from_slice(payload).map_err(MetadataError::PayloadJson);
+    let format = value.as_ref().ok().and_then(EvidenceFormat::of_payload);
+    let checked = key.map(|k| trust::verify_dsse_evidence(md, value, k, now, step));
+    (checked, format)
+}
+
+/// The report's `payload` for a format: `layout` for a sublayout,
+/// `statement` for an attestation, else `link`.
+fn payload_name(format: Option<EvidenceFormat>) -> &'static str {
+    match format {
+        Some(EvidenceFormat::Sublayout) => "layout",
+        Some(f) if f.is_attestation() => "statement",
+        _ => "link",
     }
 }
 

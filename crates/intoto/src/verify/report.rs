@@ -9,7 +9,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::model::Link;
+use crate::model::{EvidenceFormat, Link};
 use crate::model::artifact::DigestSet;
 use crate::model::rule::ArtifactKind;
 use crate::rules::pyrepr;
@@ -239,14 +239,29 @@ impl LinkStatus {
 /// One link file a step looked for, and what became of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkCheck {
-    /// The authorised key id the file is named after.
+    /// The authorised key id the file is named after (for a bundle's
+    /// envelope: the authorised key id that signed it, or else the first
+    /// key id it names).
     pub keyid: String,
     /// The path that was read.
     pub file: PathBuf,
     /// What became of it.
     pub status: LinkStatus,
-    /// The payload type: `link`, `layout` (a sublayout), or `None` if unread.
+    /// The payload type: `link`, `layout` (a sublayout), `statement` (an
+    /// attestation), or `None` if unread.
     pub payload: Option<&'static str>,
+    /// What the evidence is (a classic link, a sublayout, a link v0.3 or
+    /// SLSA provenance attestation), judged from its payload's types;
+    /// `None` if unread.
+    pub format: Option<EvidenceFormat>,
+    /// For an envelope of a bundle (`*.intoto.jsonl`, in
+    /// [`file`](Self::file)), its line (1-based).
+    pub line: Option<usize>,
+    /// The SHA-256 (hex) of the file's bytes (of the whole bundle for a
+    /// bundle's envelope), when
+    /// [`VerifyOptions::record_digests`](super::VerifyOptions::record_digests)
+    /// is set.
+    pub sha256: Option<String>,
     /// Whether its functionary counted towards the threshold (a key counts
     /// once, however many key ids or files it appears under).
     pub counted: bool,
@@ -259,6 +274,16 @@ pub struct LinkCheck {
     /// [`VerifyOptions::keep_links`](super::VerifyOptions::keep_links) is
     /// set, since a link may record hundreds of thousands of artifacts.
     pub link: Option<Link>,
+}
+
+impl LinkCheck {
+    /// The file, with `:<line>` for a bundle's envelope.
+    pub fn label(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file.display()),
+            None => self.file.display().to_string(),
+        }
+    }
 }
 
 /// One rule's trace: what it consumed from the queue.
@@ -723,6 +748,11 @@ pub struct VerificationReport {
     /// The link summarising the chain (first step's materials, last step's
     /// products, command and byproducts), when verification passed.
     pub summary_link: Option<Link>,
+    /// The SHA-256 (hex) of the layout file's bytes, when verification
+    /// read it from a file with
+    /// [`VerifyOptions::record_digests`](super::VerifyOptions::record_digests)
+    /// set.
+    pub layout_sha256: Option<String>,
 }
 
 impl VerificationReport {
@@ -1075,6 +1105,31 @@ impl fmt::Display for VerificationReport {
             .collect();
         if self.verdict == Verdict::Fail && !skipped.is_empty() {
             write!(f, "\nNot checked: {}.", skipped.join(", "))?;
+        }
+        if self.verdict == Verdict::Fail {
+            // Attestations read as evidence, and what became of them.
+            let mut first = true;
+            for step in &self.steps {
+                for check in &step.links {
+                    let Some(kind) = check.format.filter(|k| k.is_attestation()) else {
+                        continue;
+                    };
+                    if first {
+                        f.write_str("\nAttestations read:")?;
+                        first = false;
+                    }
+                    write!(
+                        f,
+                        "\n  step {}: {} ({kind}): {}",
+                        pyrepr::str_repr(&step.name),
+                        check.label(),
+                        check.status.as_str()
+                    )?;
+                    if let Some(detail) = &check.detail {
+                        write!(f, ": {detail}")?;
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -169,6 +169,45 @@ pub(crate) fn verify_metablock_link(
     })
 }
 
+/// Checks the signature `key` made over a DSSE envelope whose payload was
+/// already parsed into `payload` (or failed to parse), then reads it: a
+/// classic link or layout, or an in-toto Statement that is evidence for
+/// `step` ([`Link::from_statement`]). The caller must pass the parsed
+/// payload of this very `metadata`.
+pub(crate) fn verify_dsse_evidence(
+    metadata: &Metadata,
+    payload: Result<intoto_cjson::Value, MetadataError>,
+    key: &PublicKey,
+    now: Timestamp,
+    step: &str,
+) -> Result<Verified<Payload>, TrustError> {
+    metadata
+        .verify_signature_at(key, now)
+        .map_err(|error| TrustError::Signature {
+            keyid: key.keyid().as_str().to_owned(),
+            error: Box::new(error),
+        })?;
+    let bad = |e: MetadataError| TrustError::Payload(Box::new(e));
+    let value = payload.map_err(bad)?;
+    let is_statement = value
+        .get("_type")
+        .and_then(intoto_cjson::Value::as_str)
+        .is_some_and(crate::model::evidence::is_statement_type);
+    let value = if is_statement {
+        let statement = intoto_attestation::Statement::from_value(&value)
+            .map_err(|e| bad(MetadataError::Model(e.into())))?;
+        Payload::Link(
+            Link::from_statement(&statement, step).map_err(|e| bad(MetadataError::Model(e)))?,
+        )
+    } else {
+        Payload::from_value_owned(value).map_err(bad)?
+    };
+    Ok(Verified {
+        value,
+        signers: vec![key.clone()],
+    })
+}
+
 /// Checks that **every** key in `keys` signed `metadata` (what the
 /// reference demands of a root layout) and then reads the payload. Every
 /// key is tried, so the error lists each key that failed; at least one key

@@ -5,6 +5,7 @@ mod gpg;
 mod layout_api;
 mod record;
 mod rules;
+mod verify_attestations;
 mod verify_gpg;
 mod verify_reference;
 mod verify_report;

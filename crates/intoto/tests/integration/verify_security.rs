@@ -560,10 +560,25 @@ fn f_dsse_mistakes() {
             false,
         ),
         (
-            "a signed Statement v1 as the link",
+            // Attestations are evidence (see verify_attestations.rs): a
+            // link v0.3 Statement for the step is the step's link.
+            "a signed link v0.3 Statement as the link",
             |l, k| {
                 let statement = format!(
                     r#"{{"_type": "https://in-toto.io/Statement/v1", "subject": [], "predicateType": "https://in-toto.io/attestation/link/v0.3", "predicate": {{"name": "{}"}}}}"#,
+                    l.name
+                );
+                let mut e = Envelope::new(statement.into_bytes(), intoto::model::PAYLOAD_TYPE);
+                e.sign(k).unwrap();
+                e.to_json().into_bytes()
+            },
+            true,
+        ),
+        (
+            "a signed Statement of another predicate type as the link",
+            |l, k| {
+                let statement = format!(
+                    r#"{{"_type": "https://in-toto.io/Statement/v1", "subject": [], "predicateType": "https://in-toto.io/Link/v0.2", "predicate": {{"name": "{}"}}}}"#,
                     l.name
                 );
                 let mut e = Envelope::new(statement.into_bytes(), intoto::model::PAYLOAD_TYPE);
