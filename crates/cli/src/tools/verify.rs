@@ -145,6 +145,54 @@ pub(crate) fn command() -> Command {
                      whatever the verdict",
                 ),
         )
+        .next_help_heading("Verification summary")
+        .arg(
+            Arg::new("vsa")
+                .long("vsa")
+                .value_name("FILE")
+                .requires("vsa-signing-key")
+                .help(
+                    "write a signed SLSA verification summary (VSA v1, a DSSE envelope) of this \
+                     verification, PASSED or FAILED, for the last step's products: the layout \
+                     file and its SHA-256 as the policy, every link or attestation file read \
+                     with its SHA-256 as the input attestations",
+                ),
+        )
+        .arg(
+            Arg::new("vsa-signing-key")
+                .long("vsa-signing-key")
+                .value_name("path")
+                .requires("vsa")
+                .help("private key (PEM, PKCS#8 or traditional RSA/EC) that signs the --vsa summary"),
+        )
+        .arg(
+            Arg::new("vsa-key-password")
+                .long("vsa-key-password")
+                .value_name("password")
+                .num_args(0..=1)
+                .requires("vsa")
+                .help("password of an encrypted --vsa-signing-key; given bare, it is asked for"),
+        )
+        .arg(
+            Arg::new("vsa-verifier-id")
+                .long("vsa-verifier-id")
+                .value_name("URI")
+                .requires("vsa")
+                .help(format!(
+                    "the summary's verifier.id (default: {})",
+                    intoto::verify::DEFAULT_VERIFIER_ID
+                )),
+        )
+        .arg(
+            Arg::new("vsa-resource-uri")
+                .long("vsa-resource-uri")
+                .value_name("URI")
+                .requires("vsa")
+                .help(
+                    "the summary's resourceUri (default: the first product as a relative \
+                     'file:' URI)",
+                ),
+        )
         .arg(
             Arg::new("verbose")
                 .short('v')
@@ -232,6 +280,14 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
             }
         }
     }
+    let vsa = match vsa_request(&m) {
+        Ok(v) => v,
+        Err(VsaProblem::Usage(msg)) => return arg_error(prog, &msg),
+        Err(VsaProblem::Key(msg)) => {
+            error(prog, msg);
+            return ExitCode::FAILURE;
+        }
+    };
     let layout = PathBuf::from(m.get_one::<String>("layout").cloned().unwrap_or_default());
     let link_dir = m
         .get_one::<String>("link-dir")
@@ -245,6 +301,9 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         .inspection_timeout(Duration::from_secs(u64::try_from(timeout).unwrap_or(0)))
         .keep_links(true)
         .log(&log);
+    if vsa.is_some() {
+        options = options.record_digests(true);
+    }
     let params_for_html = params.clone();
     if let Some(p) = params {
         options = options.parameters(p);
@@ -280,12 +339,102 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
             info(format!("Wrote the HTML verification report to '{path}'."));
         }
     }
+    if let Some(request) = &vsa {
+        match write_vsa(&report, request) {
+            Ok(()) => info(format!(
+                "Wrote the verification summary to '{}'.",
+                request.path.display()
+            )),
+            Err(msg) => {
+                error(
+                    prog,
+                    format!("cannot write the verification summary: {msg}"),
+                );
+                code = ExitCode::FAILURE;
+            }
+        }
+    }
     // The process is about to exit: freeing every path and digest of every
     // link one by one (hundreds of thousands of small allocations for a
     // large chain) would take longer than the artifact rules did, and the
     // operating system takes the memory back at once.
     std::mem::forget(report);
     code
+}
+
+/// What `--vsa` asks for, with the signing key already loaded.
+struct VsaRequest {
+    path: PathBuf,
+    key: intoto_crypto::PrivateKey,
+    verifier_id: Option<String>,
+    resource_uri: Option<String>,
+}
+
+enum VsaProblem {
+    /// Wrong arguments (exit 2).
+    Usage(String),
+    /// The key cannot be loaded (exit 1).
+    Key(String),
+}
+
+/// Reads the `--vsa*` options; the key is loaded before verification so
+/// that a bad key fails at once.
+fn vsa_request(m: &clap::ArgMatches) -> Result<Option<VsaRequest>, VsaProblem> {
+    let Some(path) = m.get_one::<String>("vsa") else {
+        return Ok(None);
+    };
+    let uri = |id: &str| -> Result<Option<String>, VsaProblem> {
+        match m.get_one::<String>(id) {
+            None => Ok(None),
+            Some(u) if intoto_attestation::is_valid_uri(u) => Ok(Some(u.clone())),
+            Some(u) => Err(VsaProblem::Usage(format!(
+                "argument --{id}: '{u}' is not an absolute URI in lower case (scheme:...)"
+            ))),
+        }
+    };
+    let verifier_id = uri("vsa-verifier-id")?;
+    let resource_uri = uri("vsa-resource-uri")?;
+    let key_path = m
+        .get_one::<String>("vsa-signing-key")
+        .cloned()
+        .unwrap_or_default();
+    let password = match m.get_raw("vsa-key-password") {
+        None => None,
+        Some(mut vals) => match vals.next() {
+            Some(v) => Some(v.to_string_lossy().into_owned().into_bytes()),
+            None => Some(crate::common::prompt_password("Password: ").map_err(VsaProblem::Key)?),
+        },
+    };
+    let key = intoto::keys::load_private_key(Path::new(&key_path), password.as_deref())
+        .map_err(|e| VsaProblem::Key(chain(&e)))?;
+    Ok(Some(VsaRequest {
+        path: PathBuf::from(path),
+        key,
+        verifier_id,
+        resource_uri,
+    }))
+}
+
+/// Makes, signs and writes (atomically) the verification summary.
+fn write_vsa(
+    report: &intoto::verify::VerificationReport,
+    request: &VsaRequest,
+) -> Result<(), String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or_default();
+    let time = intoto_attestation::Timestamp::from_unix(now)
+        .ok_or_else(|| "the system clock is out of range".to_owned())?;
+    let mut options = intoto::verify::SummaryOptions::new(time);
+    if let Some(id) = &request.verifier_id {
+        options.verifier_id = id.clone();
+    }
+    options.resource_uri = request.resource_uri.clone();
+    let statement =
+        intoto::verify::verification_summary(report, &options).map_err(|e| chain(&e))?;
+    let envelope = statement.sign(&[&request.key]).map_err(|e| chain(&e))?;
+    write_atomic(&request.path, envelope.to_json().as_bytes()).map_err(|e| chain(&e))
 }
 
 /// The layout to show next to the report: read again from `path` when the

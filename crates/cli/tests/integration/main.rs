@@ -23,3 +23,4 @@ mod util;
 mod verify;
 mod verify_differential;
 mod verify_interop;
+mod verify_vsa;

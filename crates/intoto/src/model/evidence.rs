@@ -87,13 +87,13 @@ impl EvidenceFormat {
         match value.get("_type").and_then(Value::as_str)? {
             "link" => Some(Self::Link),
             "layout" => Some(Self::Sublayout),
-            t if is_statement_type(t) => Some(
-                match value.get("predicateType").and_then(Value::as_str) {
+            t if is_statement_type(t) => {
+                Some(match value.get("predicateType").and_then(Value::as_str) {
                     Some(LINK_V0_3) => Self::LinkAttestation,
                     Some(PROVENANCE_V1) => Self::Provenance,
                     _ => Self::OtherAttestation,
-                },
-            ),
+                })
+            }
             _ => None,
         }
     }
@@ -237,7 +237,10 @@ mod tests {
         assert_eq!(link.name, "build");
         assert_eq!(link.command, ["make"]);
         assert_eq!(link.materials["src/a.c"].get("sha512").unwrap().len(), 128);
-        assert_eq!(link.products["app"].get("sha256"), Some("b".repeat(64).as_str()));
+        assert_eq!(
+            link.products["app"].get("sha256"),
+            Some("b".repeat(64).as_str())
+        );
         let v = intoto_cjson::from_slice(s.to_json().as_bytes()).unwrap();
         assert_eq!(
             EvidenceFormat::of_payload(&v),
@@ -252,9 +255,10 @@ mod tests {
         p.build_definition
             .resolved_dependencies
             .push(ResourceDescriptor::named("src.tar", digest('c')));
-        p.build_definition
-            .external_parameters
-            .insert("command".into(), Value::Array(vec!["make".into(), "all".into()]));
+        p.build_definition.external_parameters.insert(
+            "command".into(),
+            Value::Array(vec!["make".into(), "all".into()]),
+        );
         let s = Statement::new(
             vec![ResourceDescriptor::named("app", digest('d'))],
             Predicate::Provenance(p.clone()),
@@ -274,7 +278,10 @@ mod tests {
             .insert("command".into(), "make all".into());
         p.build_definition
             .resolved_dependencies
-            .push(ResourceDescriptor::for_uri("git+https://x.test/r", Some(digest('e'))));
+            .push(ResourceDescriptor::for_uri(
+                "git+https://x.test/r",
+                Some(digest('e')),
+            ));
         let s = Statement::new(Vec::new(), Predicate::Provenance(p));
         assert_eq!(claimed_step(&s), Some("compile"));
         let err = Link::from_statement(&s, "build").unwrap_err().to_string();

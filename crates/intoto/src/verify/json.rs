@@ -210,7 +210,10 @@ fn link_check(l: &LinkCheck) -> Value {
         .with("status", l.status.as_str())
         .with("payload", opt_str(l.payload))
         .with("kind", opt_str(l.format.map(|f| f.as_str())))
-        .with("line", l.line.map_or(Value::Null, |n| Value::from(n as u64)))
+        .with(
+            "line",
+            l.line.map_or(Value::Null, |n| Value::from(n as u64)),
+        )
         .with("sha256", opt_str(l.sha256.as_deref()))
         .with("counted", l.counted)
         .with("detail", opt_str(l.detail.as_deref()))

@@ -55,9 +55,7 @@ pub use self::report::{
     NotConsumedReason, RuleProblem, RuleTrace, RulesReport, SourcedDigest, Stage, StageOutcome,
     StageStatus, StepReport, Verdict, VerificationReport, Warning,
 };
-pub use self::summary::{
-    DEFAULT_VERIFIER_ID, SummaryError, SummaryOptions, verification_summary,
-};
+pub use self::summary::{DEFAULT_VERIFIER_ID, SummaryError, SummaryOptions, verification_summary};
 pub use self::trust::{
     TrustError, Verified, VerifiedPayload, distinct_signers, verify_all_signatures,
     verify_signature,
@@ -935,7 +933,11 @@ impl<'o, 'a> Verifier<'o, 'a> {
     /// and checked with the keys of the step's functionaries that signed
     /// them, one item per such key. Per step, in `layout.steps` order.
     /// Lines and envelopes that cannot be evidence are warnings.
-    fn read_bundles(&mut self, layout: &Layout, authorized: &[Vec<String>]) -> Vec<Vec<BundleItem>> {
+    fn read_bundles(
+        &mut self,
+        layout: &Layout,
+        authorized: &[Vec<String>],
+    ) -> Vec<Vec<BundleItem>> {
         let mut out: Vec<Vec<BundleItem>> = layout.steps.iter().map(|_| Vec::new()).collect();
         let Ok(dir) = std::fs::read_dir(&self.opts.link_dir) else {
             return out;
@@ -950,18 +952,18 @@ impl<'o, 'a> Verifier<'o, 'a> {
         paths.sort();
         let now = self.opts.clock.now();
         for path in paths {
-            let bytes = match crate::files::read_regular_file(&path, crate::files::MAX_METADATA_BYTES)
-            {
-                Ok(b) => b,
-                Err(e) => {
-                    self.warn(
-                        Stage::ReadLinks,
-                        None,
-                        format!("Ignoring bundle '{}': {e}", path.display()),
-                    );
-                    continue;
-                }
-            };
+            let bytes =
+                match crate::files::read_regular_file(&path, crate::files::MAX_METADATA_BYTES) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        self.warn(
+                            Stage::ReadLinks,
+                            None,
+                            format!("Ignoring bundle '{}': {e}", path.display()),
+                        );
+                        continue;
+                    }
+                };
             let sha256 = self
                 .opts
                 .record_digests
@@ -986,18 +988,19 @@ impl<'o, 'a> Verifier<'o, 'a> {
             }
             for entry in bundle.entries() {
                 let at = format!("'{}' line {}", path.display(), entry.line);
-                let statement =
-                    match intoto_attestation::Statement::from_envelope_unverified(&entry.envelope) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            self.warn(
-                                Stage::ReadLinks,
-                                None,
-                                format!("Ignoring {at}: not a valid in-toto Statement: {e}"),
-                            );
-                            continue;
-                        }
-                    };
+                let statement = match intoto_attestation::Statement::from_envelope_unverified(
+                    &entry.envelope,
+                ) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.warn(
+                            Stage::ReadLinks,
+                            None,
+                            format!("Ignoring {at}: not a valid in-toto Statement: {e}"),
+                        );
+                        continue;
+                    }
+                };
                 let format = match &statement.predicate {
                     intoto_attestation::Predicate::Link(_) => EvidenceFormat::LinkAttestation,
                     intoto_attestation::Predicate::Provenance(_) => EvidenceFormat::Provenance,
@@ -1049,7 +1052,8 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 for keyid in ids.iter().filter(|k| named.contains(&k.as_str())) {
                     any = true;
                     let key = verification_key(layout, step, keyid);
-                    let (checked, _) = check_envelope(&md, &entry.envelope.payload, key, now, &step.name);
+                    let (checked, _) =
+                        check_envelope(&md, &entry.envelope.payload, key, now, &step.name);
                     items.push(BundleItem {
                         file: path.clone(),
                         line: entry.line,

@@ -9,9 +9,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::model::{EvidenceFormat, Link};
 use crate::model::artifact::DigestSet;
 use crate::model::rule::ArtifactKind;
+use crate::model::{EvidenceFormat, Link};
 use crate::rules::pyrepr;
 use crate::time::Timestamp;
 

@@ -118,10 +118,11 @@ pub fn verification_summary(
                 .iter()
                 .map(|(a, v)| (a.to_owned(), v.to_owned()))
                 .collect();
-            let digest = DigestSet::from_map(map).map_err(|source| SummaryError::ProductDigest {
-                path: path.clone(),
-                source,
-            })?;
+            let digest =
+                DigestSet::from_map(map).map_err(|source| SummaryError::ProductDigest {
+                    path: path.clone(),
+                    source,
+                })?;
             subject.push(ResourceDescriptor::named(path.as_str(), digest));
         }
     }
@@ -153,11 +154,9 @@ pub fn verification_summary(
     let summary = VerificationSummary {
         verifier: Verifier {
             id: options.verifier_id.clone(),
-            version: std::iter::once((
-                "intoto-rs".to_owned(),
-                env!("CARGO_PKG_VERSION").to_owned(),
-            ))
-            .collect(),
+            // No `version`: the released in-toto-attestation bindings'
+            // VSA proto (0.9.3) refuses it.
+            version: std::collections::BTreeMap::new(),
             extensions: intoto_cjson::Map::new(),
         },
         time_verified: Some(options.time_verified.clone()),

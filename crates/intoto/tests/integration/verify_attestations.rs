@@ -11,8 +11,7 @@ use intoto::verify::{
     verify_files_with,
 };
 use intoto_attestation::{
-    Bundle, LinkPredicate, Predicate, Provenance, ResourceDescriptor, Statement,
-    VerificationResult,
+    Bundle, LinkPredicate, Predicate, Provenance, ResourceDescriptor, Statement, VerificationResult,
 };
 use intoto_crypto::PrivateKey;
 use intoto_crypto::digest::sha256_hex;
@@ -112,7 +111,10 @@ fn chain() -> Chain {
         Predicate::Link(clone),
     );
 
-    let mut build = Provenance::new("https://example.com/build/make/v1", "https://ci.example.com");
+    let mut build = Provenance::new(
+        "https://example.com/build/make/v1",
+        "https://ci.example.com",
+    );
     let bd = &mut build.build_definition;
     bd.resolved_dependencies = vec![rd("src/a.c", SRC_A, true), rd("src/b.h", SRC_B, true)];
     bd.internal_parameters
@@ -121,13 +123,13 @@ fn chain() -> Chain {
         "command".into(),
         intoto_cjson::Value::Array(vec!["make".into()]),
     );
-    let build = Statement::new(vec![rd("app.bin", BIN, false)], Predicate::Provenance(build));
-
-    let package_link = crate::verify_support::link(
-        "package",
-        &[("app.bin", BIN)],
-        &[("app.tar.gz", TAR)],
+    let build = Statement::new(
+        vec![rd("app.bin", BIN, false)],
+        Predicate::Provenance(build),
     );
+
+    let package_link =
+        crate::verify_support::link("package", &[("app.bin", BIN)], &[("app.tar.gz", TAR)]);
     let package = Statement::from_classic_link(&classic(&package_link)).unwrap();
     Chain {
         keys,
@@ -146,7 +148,9 @@ fn classic(link: &Link) -> intoto_attestation::ClassicLink {
             .map(|(p, d)| {
                 (
                     p.clone(),
-                    d.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                    d.iter()
+                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                        .collect(),
                 )
             })
             .collect()
@@ -379,7 +383,10 @@ fn a_changed_final_product_fails() {
     let r = w.verify();
     assert_fails_with(
         &r,
-        &["check-package", "MATCH app.tar.gz WITH PRODUCTS FROM package"],
+        &[
+            "check-package",
+            "MATCH app.tar.gz WITH PRODUCTS FROM package",
+        ],
     );
     // The summary of a failure says so, and still names the products.
     let vsa = verification_summary(
@@ -514,11 +521,7 @@ fn a_key_not_in_the_layout_fails() {
     let env = w.chain.clone.sign(&[&k.stranger]).unwrap();
     w.put_envelope("clone", &k.clone, &env);
     // And in a bundle.
-    std::fs::write(
-        w.links().join("more.intoto.jsonl"),
-        Bundle::write([&env]),
-    )
-    .unwrap();
+    std::fs::write(w.links().join("more.intoto.jsonl"), Bundle::write([&env])).unwrap();
     let r = w.verify();
     assert_fails_with(
         &r,
@@ -568,7 +571,10 @@ fn one_key_twice_does_not_meet_a_threshold_of_two() {
     let file = w.put_envelope("package", &k.pack2, &twice);
     assert_fails_with(
         &w.verify(),
-        &[&format!("step 'package': cannot read {}", file.display()), "multiple signatures found for keyid"],
+        &[
+            &format!("step 'package': cannot read {}", file.display()),
+            "multiple signatures found for keyid",
+        ],
     );
 }
 
@@ -581,10 +587,14 @@ fn a_statement_is_not_a_layout() {
     let r = w.verify();
     assert_fails_with(
         &r,
-        &["the payload is an in-toto attestation (a Statement", "not a link or layout"],
+        &[
+            "the payload is an in-toto attestation (a Statement",
+            "not a link or layout",
+        ],
     );
     assert!(
-        r.to_string().contains(&w.layout_path().display().to_string()),
+        r.to_string()
+            .contains(&w.layout_path().display().to_string()),
         "{r}"
     );
 }
@@ -601,11 +611,14 @@ fn a_layout_in_a_bundle_is_not_evidence() {
     };
     std::fs::write(w.links().join("x.intoto.jsonl"), Bundle::write([&env])).unwrap();
     let r = w.verify();
-    assert_fails_with(&r, &["step 'clone': 0 of the 1 required link file(s) found"]);
+    assert_fails_with(
+        &r,
+        &["step 'clone': 0 of the 1 required link file(s) found"],
+    );
     assert!(
-        r.warnings
-            .iter()
-            .any(|w| w.message.contains("x.intoto.jsonl' line 1: not a valid in-toto Statement")),
+        r.warnings.iter().any(|w| w
+            .message
+            .contains("x.intoto.jsonl' line 1: not a valid in-toto Statement")),
         "{:?}",
         r.warnings
     );
@@ -639,7 +652,12 @@ fn damaged_evidence_is_named() {
             },
             "not a valid in-toto Statement: 'subject[0]",
         ),
-        (good.to_json().replace("payloadType", "payloadtype").into_bytes(), "cannot read"),
+        (
+            good.to_json()
+                .replace("payloadType", "payloadtype")
+                .into_bytes(),
+            "cannot read",
+        ),
     ];
     for (bytes, needle) in cases {
         std::fs::write(w.file("clone", &k.clone), &bytes).unwrap();
