@@ -665,6 +665,15 @@ impl Renderer {
                 .markup("</td><td><code>")
                 .text(&file_name(&l.file))
                 .markup("</code>");
+            if let Some(line) = l.line {
+                self.h.text(&format!(" line {line}"));
+            }
+            if let Some(kind) = l.format.filter(|k| k.is_attestation()) {
+                self.h
+                    .markup(" <span class=\"muted\">")
+                    .text(kind.describe())
+                    .markup("</span>");
+            }
             if let Some(detail) = &l.detail {
                 self.h
                     .markup("<div class=\"muted\">")

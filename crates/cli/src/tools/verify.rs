@@ -26,7 +26,9 @@ pub(crate) fn command() -> Command {
             "Verify that the software supply chain of a product was carried out as the signed \
              layout prescribes. The checks, in order: every key given with \
              --verification-keys signed the layout; the layout has not expired; each step has \
-             links '<step name>.<keyid prefix>.link' (Metablock or DSSE) validly signed by \
+             links '<step name>.<keyid prefix>.link' (Metablock or DSSE; a DSSE envelope may \
+             hold a link v0.3 or SLSA provenance v1 attestation, and the envelopes of \
+             bundles '*.intoto.jsonl' in the link directory count too) validly signed by \
              enough distinct authorised functionaries, agreeing on their artifacts; sublayouts \
              (a layout in a link's place, with its links in '<step name>.<keyid prefix>/') \
              verify in turn; the steps' artifact rules hold. Then the layout's inspection \
@@ -178,10 +180,10 @@ pub(crate) fn command() -> Command {
                 .long("vsa-verifier-id")
                 .value_name("URI")
                 .requires("vsa")
-                .help(format!(
-                    "the summary's verifier.id (default: {})",
-                    intoto::verify::DEFAULT_VERIFIER_ID
-                )),
+                .help(
+                    "the summary's verifier.id, a URI (default: this tool's own id, \
+                     in-toto.io/verifier/intoto-rs over HTTPS)",
+                ),
         )
         .arg(
             Arg::new("vsa-resource-uri")
