@@ -988,6 +988,19 @@ impl<'o, 'a> Verifier<'o, 'a> {
             }
             for entry in bundle.entries() {
                 let at = format!("'{}' line {}", path.display(), entry.line);
+                if entry.envelope.payload_type != crate::model::PAYLOAD_TYPE {
+                    // As for link files: evidence has in-toto's one payload type.
+                    self.warn(
+                        Stage::ReadLinks,
+                        None,
+                        format!(
+                            "Ignoring {at}: payload type '{}' is not '{}'",
+                            entry.envelope.payload_type,
+                            crate::model::PAYLOAD_TYPE
+                        ),
+                    );
+                    continue;
+                }
                 let statement = match intoto_attestation::Statement::from_envelope_unverified(
                     &entry.envelope,
                 ) {
@@ -1042,7 +1055,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 };
                 let mut named: Vec<&str> = Vec::new();
                 for sig in &entry.envelope.signatures {
-                    let id = sig.keyid.as_deref().unwrap_or_default();
+                    let id = sig.keyid.as_deref().unwrap_or("(no key id)");
                     if !named.contains(&id) {
                         named.push(id);
                     }

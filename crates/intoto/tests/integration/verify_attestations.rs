@@ -329,8 +329,11 @@ fn a_step_from_a_bundle() {
     )
     .sign(&[&k.clone])
     .unwrap();
+    let mut typed = Envelope::new(clone.payload.clone(), "application/vnd.in-toto.link+json");
+    typed.sign(&k.clone).unwrap();
     let mut text = Bundle::write([&sbom, &clone]);
     text.extend_from_slice(b"this is not json\n");
+    text.extend_from_slice(Bundle::write([&typed]).as_slice());
     std::fs::write(w.links().join("evidence.intoto.jsonl"), text).unwrap();
     let r = w.verify();
     assert!(r.passed(), "{r}");
@@ -346,6 +349,12 @@ fn a_step_from_a_bundle() {
     );
     assert!(
         warnings.iter().any(|w| w.contains("line 3")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains(
+            "line 4: payload type 'application/vnd.in-toto.link+json' is not 'application/vnd.in-toto+json'"
+        )),
         "{warnings:?}"
     );
     // The VSA lists the bundle once, with its digest.
