@@ -247,8 +247,15 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     let observer = CliObserver {
         progress: !m.get_flag("quiet"),
     };
-    let products = strings(&m, "products");
-    let dir = m.get_one::<String>("metadata-directory").map(Path::new);
+    // Only `stop` has products and a metadata directory.
+    let (products, dir) = if stop {
+        (
+            strings(&m, "products"),
+            m.get_one::<String>("metadata-directory").map(Path::new),
+        )
+    } else {
+        (Vec::new(), None)
+    };
     let result = match (stop, attestation, &pem) {
         (true, true, Some(key)) => record_stop_unsealed(&name, &products, &opts, signer, &observer)
             .map_err(|e| chain(&e))
