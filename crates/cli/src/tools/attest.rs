@@ -394,29 +394,42 @@ impl From<String> for Failure {
     }
 }
 
+fn sub_command(sub: &str) -> Option<Command> {
+    match sub {
+        "provenance" => Some(provenance_command()),
+        "sign" => Some(sign_command()),
+        "verify" => Some(verify_command()),
+        _ => None,
+    }
+}
+
 pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
-    let m = match parse(command(), prog, args) {
+    let first = args.first().map(|a| a.to_string_lossy().into_owned());
+    let Some((sub, cmd)) = first
+        .as_deref()
+        .and_then(|s| sub_command(s).map(|c| (s.to_owned(), c)))
+    else {
+        // Help, or a missing or unknown subcommand: the top level reports it.
+        return match parse(command(), prog, args) {
+            Ok(_) => post_parse_error(command(), prog, false, "a subcommand is required"),
+            Err(code) => code,
+        };
+    };
+    // The subcommand parses on its own, so that its errors show its usage.
+    let sub_prog = format!("{prog} {sub}");
+    let m = match parse(cmd, &sub_prog, args.into_iter().skip(1).collect()) {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let Some((sub, sm)) = m.subcommand() else {
-        return post_parse_error(command(), prog, false, "a subcommand is required");
+    let result = match sub.as_str() {
+        "provenance" => provenance(&m),
+        "sign" => sign(&m),
+        _ => verify(&m),
     };
-    let result = match sub {
-        "provenance" => provenance(sm),
-        "sign" => sign(sm),
-        "verify" => verify(sm),
-        other => Err(Failure::Usage(format!("unknown subcommand '{other}'"))),
-    };
-    let sub_prog = format!("{prog} {sub}");
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(msg)) => {
-            let cmd = match sub {
-                "provenance" => provenance_command(),
-                "sign" => sign_command(),
-                _ => verify_command(),
-            };
+            let cmd = sub_command(&sub).unwrap_or_else(command);
             post_parse_error(cmd, &sub_prog, false, &msg)
         }
         Err(Failure::Errors(lines)) => {
