@@ -26,8 +26,8 @@ use intoto::model::Link;
 use intoto::record::normpath;
 use intoto::run::{RunOptions, SystemExecutor, check_step_name, run_step_with};
 use intoto_attestation::{
-    ClassicLink, Error as AttestationError, LinkPredicate, PAYLOAD_TYPE, Predicate, Provenance,
-    ResourceDescriptor, Statement, Timestamp, VerifiedStatement, is_valid_uri,
+    ClassicLink, Error as AttestationError, IgnoredReason, LinkPredicate, PAYLOAD_TYPE, Predicate,
+    Provenance, ResourceDescriptor, Statement, Timestamp, VerifiedStatement, is_valid_uri,
 };
 use intoto_cjson::{Map, Value};
 use intoto_crypto::{PrivateKey, PublicKey, Signer};
@@ -819,7 +819,7 @@ fn read_attestation(file: &str, bytes: &[u8]) -> Result<Attestation, String> {
 }
 
 /// Explains a failure to verify or read one envelope.
-fn explain(file: &str, envelope: &Envelope, err: &AttestationError) -> String {
+fn explain(file: &str, err: &AttestationError) -> String {
     if let AttestationError::StatementType { found } = err
         && matches!(found.as_str(), "link" | "layout")
     {
@@ -829,18 +829,19 @@ fn explain(file: &str, envelope: &Envelope, err: &AttestationError) -> String {
         );
     }
     if let AttestationError::PayloadType { found } = err {
-        return format!(
-            "{file}: unsupported payload type '{found}' (expected '{PAYLOAD_TYPE}'); {} \
-             signature{}",
-            envelope.signatures.len(),
-            if envelope.signatures.len() == 1 {
-                ""
-            } else {
-                "s"
-            }
-        );
+        return format!("{file}: unsupported payload type '{found}' (expected '{PAYLOAD_TYPE}')");
     }
     format!("{file}: {}", chain(err))
+}
+
+/// Why a line of a bundle was set aside, in words.
+fn ignored_reason(reason: &IgnoredReason) -> String {
+    match reason {
+        IgnoredReason::Blank => "a blank line".to_owned(),
+        IgnoredReason::NotAnEnvelope(e) => chain(e),
+        IgnoredReason::ForeignPayloadType(t) => format!("payload type '{t}' is not in-toto's"),
+        _ => "not an in-toto envelope".to_owned(),
+    }
 }
 
 fn verify(m: &ArgMatches) -> Result<(), Failure> {
@@ -871,7 +872,7 @@ fn verify(m: &ArgMatches) -> Result<(), Failure> {
 
     let check = |envelope: &Envelope, at: &str| -> Result<Vec<String>, Vec<String>> {
         let verified = VerifiedStatement::verify(envelope, &keys, threshold)
-            .map_err(|e| vec![explain(at, envelope, &e)])?;
+            .map_err(|e| vec![explain(at, &e)])?;
         check_statement(at, &verified, wanted_type.as_deref(), &subjects, &trusted)
     };
     match read_attestation(&file, &bytes)? {
@@ -886,8 +887,9 @@ fn verify(m: &ArgMatches) -> Result<(), Failure> {
             let mut problems = Vec::new();
             for ignored in bundle.ignored() {
                 info(format!(
-                    "{file}:{}: ignored ({:?})",
-                    ignored.line, ignored.reason
+                    "{file}:{}: ignored: {}",
+                    ignored.line,
+                    ignored_reason(&ignored.reason)
                 ));
             }
             for entry in bundle.entries() {

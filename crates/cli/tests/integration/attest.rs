@@ -162,7 +162,12 @@ fn run_attestation_verifies_with_securesystemslib_and_the_bindings() {
     let dir = setup("attest-run");
     fs::create_dir(dir.join("att")).unwrap();
     fs::create_dir(dir.join("classic")).unwrap();
-    for (out_dir, flag) in [("att", "--attestation"), ("classic", "--use-dsse")] {
+    // --use-dsse alongside --attestation is harmless.
+    let flags: [(&str, &[&str]); 2] = [
+        ("att", &["--attestation", "--use-dsse"]),
+        ("classic", &["--use-dsse"]),
+    ];
+    for (out_dir, flag) in flags {
         let mut c = ours("in-toto-run");
         c.args([
             "-n",
@@ -175,12 +180,9 @@ fn run_attestation_verifies_with_securesystemslib_and_the_bindings() {
             "out.txt",
             "-d",
             out_dir,
-            flag,
-            "--",
-            "sh",
-            "-c",
-            "cat src/a.c > out.txt; echo built",
         ]);
+        c.args(flag);
+        c.args(["--", "sh", "-c", "cat src/a.c > out.txt; echo built"]);
         expect_code(c, dir.path(), 0);
     }
     let att = link_path(&dir.join("att"), "build", "../alice");
@@ -675,6 +677,19 @@ fn one_key_signing_twice_does_not_reach_a_threshold_of_two() {
     let line = error_line(&out, "s.json");
     assert!(
         line.contains("signature threshold not met: 1 of the 2 required distinct trusted keys verified a signature (2 signatures"),
+        "{line}"
+    );
+    // Under one key id twice, the envelope is refused as it is read.
+    edit_envelope(dir.path(), "s.json", |m| {
+        let Some(Value::Array(sigs)) = m.get_mut("signatures") else {
+            panic!("no signatures")
+        };
+        sigs[1] = sigs[0].clone();
+    });
+    let out = verify(dir.path(), "s.json", &["--key", "alice.pub"], 1);
+    let line = error_line(&out, "s.json");
+    assert!(
+        line.contains("multiple signatures found for keyid"),
         "{line}"
     );
     let out = verify(
