@@ -430,6 +430,15 @@ fn provenance_passes_the_command_status_through_and_honours_output() {
         Some(1)
     );
     assert!(!link_path(dir.path(), "build", "alice").exists());
+    // Without -o: '<step>.<keyid[:8]>.link' in the metadata directory.
+    fs::create_dir(dir.join("meta")).unwrap();
+    provenance(dir.path(), &["-d", "meta", "--", "true"], 0);
+    let written = link_path(&dir.join("meta"), "build", "../alice");
+    let statement = payload(&json(&fs::read(&written).unwrap()));
+    assert_eq!(
+        statement.get("predicateType").and_then(Value::as_str),
+        Some(PROVENANCE)
+    );
 }
 
 #[test]
