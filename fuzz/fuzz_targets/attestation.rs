@@ -50,7 +50,9 @@ fn statement(data: &[u8]) {
     if let Predicate::Link(_) = statement.predicate {
         if let Ok(link) = statement.to_classic_link() {
             if let Ok(again) = Statement::from_classic_link(&link) {
-                let relink = again.to_classic_link().expect("a converted link converts back");
+                let relink = again
+                    .to_classic_link()
+                    .expect("a converted link converts back");
                 assert_eq!(relink.materials, link.materials);
                 assert_eq!(relink.products, link.products);
                 assert_eq!(relink.name, link.name);
