@@ -47,17 +47,16 @@ fn statement(data: &[u8]) {
     );
     assert_eq!(back.to_value(), statement.to_value());
 
-    if let Predicate::Link(_) = statement.predicate {
-        if let Ok(link) = statement.to_classic_link() {
-            if let Ok(again) = Statement::from_classic_link(&link) {
-                let relink = again
-                    .to_classic_link()
-                    .expect("a converted link converts back");
-                assert_eq!(relink.materials, link.materials);
-                assert_eq!(relink.products, link.products);
-                assert_eq!(relink.name, link.name);
-            }
-        }
+    if let Predicate::Link(_) = statement.predicate
+        && let Ok(link) = statement.to_classic_link()
+        && let Ok(again) = Statement::from_classic_link(&link)
+    {
+        let relink = again
+            .to_classic_link()
+            .expect("a converted link converts back");
+        assert_eq!(relink.materials, link.materials);
+        assert_eq!(relink.products, link.products);
+        assert_eq!(relink.name, link.name);
     }
     if let Ok(envelope) = statement.to_envelope() {
         let unverified =
