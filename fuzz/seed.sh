@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 root=..
 samples=$root/tests/fixtures/python-in-toto-3.1.0/samples
 keydata=$root/crates/crypto/tests/data
-targets=(cjson_parse metadata dsse_envelope artifact_rule public_key layout_toml gpg)
+targets=(cjson_parse metadata dsse_envelope artifact_rule public_key layout_toml gpg attestation)
 for t in "${targets[@]}"; do mkdir -p "corpus/$t"; done
 
 # copy TARGET FILE... : each file under its own name, prefixed by its folder's.
@@ -158,6 +158,30 @@ if command -v gpg >/dev/null; then
 else
   echo "seed.sh: gpg not found; skipping GnuPG seeds" >&2
 fi
+
+# --- attestations -----------------------------------------------------------------
+h=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+subject='[{"name": "dist/app.tar.gz", "digest": {"sha256": "'$h'"}}]'
+printf '%s' '{"_type": "https://in-toto.io/Statement/v1", "subject": '"$subject"', "predicateType": "https://in-toto.io/attestation/link/v0.3", "predicate": {"name": "package", "command": ["tar", "czf", "dist/app.tar.gz", "build"], "materials": [{"name": "build/app", "digest": {"sha256": "'$h'", "sha512": "'$h$h'"}}], "byproducts": {"return-value": 0}, "environment": {}}}' \
+  | put attestation link-v0.3.json
+printf '%s' '{"_type": "https://in-toto.io/Statement/v1", "subject": '"$subject"', "predicateType": "https://slsa.dev/provenance/v1", "predicate": {"buildDefinition": {"buildType": "https://example.com/build/v1", "externalParameters": {"command": ["make"]}, "internalParameters": {"inTotoStep": "build"}, "resolvedDependencies": [{"uri": "git+https://example.com/repo@refs/heads/main", "digest": {"gitCommit": "'${h:0:40}'"}}, {"name": "src/main.c", "digest": {"sha256": "'$h'"}}]}, "runDetails": {"builder": {"id": "https://example.com/builder"}, "metadata": {"invocationId": "1", "startedOn": "2026-01-01T00:00:00Z", "finishedOn": "2026-01-01T00:01:00Z"}, "byproducts": [{"content": "aGVsbG8="}]}}}' \
+  | put attestation provenance-v1.json
+printf '%s' '{"_type": "https://in-toto.io/Statement/v1", "subject": '"$subject"', "predicateType": "https://slsa.dev/verification_summary/v1", "predicate": {"verifier": {"id": "https://example.com/verifier", "version": {"in-toto": "0.1"}}, "timeVerified": "2026-01-01T00:00:00Z", "resourceUri": "dist/app.tar.gz", "policy": {"uri": "root.layout", "digest": {"sha256": "'$h'"}}, "inputAttestations": [{"uri": "build.link", "digest": {"sha256": "'$h'"}}], "verificationResult": "PASSED", "verifiedLevels": ["SLSA_BUILD_LEVEL_1"], "slsaVersion": "1.0"}}' \
+  | put attestation vsa-v1.json
+printf '%s' '{"_type": "https://in-toto.io/Statement/v0.1", "subject": '"$subject"', "predicateType": "https://in-toto.io/Link/v0.2", "predicate": {"name": "x"}, "extra": [1, 2]}' \
+  | put attestation statement-v0.1.json
+printf '%s' '{"_type": "https://in-toto.io/Statement/v1", "subject": [{"uri": "pkg:npm/x@1", "content": "aGk="}], "predicateType": "https://example.com/custom/v1"}' \
+  | put attestation other-predicate.json
+# A bundle: an envelope of each Statement above (unsigned), a DSSE link
+# sample (not a Statement), a blank line and a line that is not JSON.
+{
+  for f in corpus/attestation/link-v0.3.json corpus/attestation/provenance-v1.json corpus/attestation/vsa-v1.json; do
+    printf '{"payload": "%s", "payloadType": "application/vnd.in-toto+json", "signatures": []}\n' "$(base64 -w0 "$f")"
+  done
+  for f in "$samples"/*.dsse.*; do tr -d '\n' <"$f"; echo; done
+  echo
+  echo 'not json'
+} | put attestation bundle.intoto.jsonl
 
 # --- TOML layouts ----------------------------------------------------------------
 copy layout_toml "$root"/examples/layouts/*.toml

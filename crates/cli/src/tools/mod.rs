@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+mod attest;
 mod completions;
 mod demo;
 mod docs;
@@ -27,6 +28,7 @@ pub(crate) enum Tool {
     Verify,
     Key,
     Layout,
+    Attest,
     InstallLinks,
     Demo,
     Docs,
@@ -97,6 +99,11 @@ const SUBCOMMANDS: &[(&str, Tool, &str)] = &[
         "Write layouts in TOML (create), and show and lint layouts",
     ),
     (
+        "attest",
+        Tool::Attest,
+        "Write SLSA provenance and signed attestations of any predicate, and verify attestations",
+    ),
+    (
         "demo",
         Tool::Demo,
         "Run a whole supply chain end to end, verify it, then show a tampering being caught",
@@ -139,6 +146,7 @@ impl Tool {
             Self::Verify => "in-toto-verify",
             Self::Key => "in-toto key",
             Self::Layout => "in-toto layout",
+            Self::Attest => "in-toto attest",
             Self::InstallLinks => "in-toto install-links",
             Self::Demo => "in-toto demo",
             Self::Docs => "in-toto docs",
@@ -158,6 +166,7 @@ impl Tool {
             Self::Verify => verify::command(),
             Self::Key => key::command(),
             Self::Layout => layout::command(),
+            Self::Attest => attest::command(),
             Self::InstallLinks => install_links::command(),
             Self::Demo => demo::command(),
             Self::Docs => docs::command(),
@@ -270,6 +279,20 @@ impl Tool {
                     "expiry",
                 ],
             ),
+            Self::Attest => (
+                Category::Evidence,
+                &[
+                    "attestation",
+                    "statement",
+                    "slsa",
+                    "provenance",
+                    "predicate",
+                    "dsse",
+                    "subject",
+                    "threshold",
+                    "builder",
+                ],
+            ),
             Self::InstallLinks => (Category::Maintenance, &["multi-call", "symlink", "path"]),
             Self::Docs => (Category::Maintenance, &["html", "man", "reference"]),
             Self::Completions => (Category::Maintenance, &["shell", "bash", "zsh", "fish"]),
@@ -287,6 +310,7 @@ impl Tool {
             Self::Verify => verify::main(prog, args),
             Self::Key => key::main(prog, args),
             Self::Layout => layout::main(prog, args),
+            Self::Attest => attest::main(prog, args),
             Self::InstallLinks => install_links::main(prog, args),
             Self::Demo => demo::main(prog, args),
             Self::Docs => docs::main(prog, args),

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgGroup, Command};
-use intoto::run::{StepOptions, check_step_name, record_start_with, record_stop_with};
+use intoto::run::{
+    StepOptions, check_step_name, record_start_with, record_stop_unsealed, record_stop_with,
+    remove_unfinished,
+};
 
 use super::run::{
     CliObserver, KeyChoice, gpg_args, key_choice, link_signer, load_signer, paths_arg,
@@ -35,7 +38,8 @@ fn top_command() -> Command {
              in-toto-record start -n edit --signing-key alice -m .\n  \
              # edit the files, then:\n  \
              in-toto-record stop -n edit --signing-key alice -p .\n  \
-             in-toto-record stop -n edit --signing-key alice -p . -d metadata/",
+             in-toto-record stop -n edit --signing-key alice -p . -d metadata/\n  \
+             in-toto-record stop -n edit --signing-key alice -p . --attestation",
         )
         .subcommand(Command::new("start").about(
             "hash the materials and write the signed unfinished link \
@@ -64,12 +68,12 @@ fn sub_command(stop: bool) -> Command {
     let usage = if stop {
         "in-toto-record stop [-h] -n <name> [-P [<password>]] [-g [<id>]] [--gpg-home <path>] [--signing-key <path>] \
          [--exclude <pattern> [<pattern> ...]] [--base-path <path>] \
-         [--lstrip-paths <path> [<path> ...]] [--use-dsse] [-v | -q] \
+         [--lstrip-paths <path> [<path> ...]] [--use-dsse] [--attestation] [-v | -q] \
          [-p <path> [<path> ...]] [-d <directory>]"
     } else {
         "in-toto-record start [-h] -n <name> [-P [<password>]] [-g [<id>]] [--gpg-home <path>] [--signing-key <path>] \
          [--exclude <pattern> [<pattern> ...]] [--base-path <path>] \
-         [--lstrip-paths <path> [<path> ...]] [--use-dsse] [-v | -q] \
+         [--lstrip-paths <path> [<path> ...]] [--use-dsse] [--attestation] [-v | -q] \
          [-m <path> [<path> ...]]"
     };
     let cmd = Command::new(name)
@@ -98,6 +102,14 @@ fn sub_command(stop: bool) -> Command {
             "ignored: the finished link uses the container of the unfinished one"
         } else {
             "write a DSSE envelope instead of a Metablock (the finished link will follow)"
+        }))
+        .arg(super::attest::attestation_arg().help(if stop {
+            "write the finished evidence as an in-toto attestation: a DSSE envelope of a \
+             Statement v1 with the link v0.3 predicate (products as subjects), same file name; \
+             needs --signing-key (not --gpg)"
+        } else {
+            "accepted for symmetry (the unfinished link is then a DSSE envelope); give it to \
+             'stop' to write an attestation; needs --signing-key (not --gpg)"
         }))
         .args(verbosity_args())
         .group(
@@ -196,6 +208,10 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         // The reference prints the top-level usage here.
         Err(msg) => return post_parse_error(top_command(), prog, false, &msg),
     };
+    let attestation = m.get_flag("attestation");
+    if attestation && matches!(choice, KeyChoice::Gpg(_)) {
+        return post_parse_error(top_command(), prog, false, super::attest::ATTESTATION_GPG);
+    }
     let name = m
         .get_one::<String>("step-name")
         .cloned()
@@ -227,27 +243,39 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     };
     let mut opts = StepOptions::default();
     opts.record = record_options(&m);
-    opts.use_dsse = m.get_flag("use-dsse");
+    opts.use_dsse = m.get_flag("use-dsse") || attestation;
     let observer = CliObserver {
         progress: !m.get_flag("quiet"),
     };
-    let result = if stop {
-        let dir = m.get_one::<String>("metadata-directory").map(Path::new);
-        record_stop_with(
-            &name,
-            &strings(&m, "products"),
-            &opts,
-            signer,
-            dir,
-            &observer,
+    // Only `stop` has products and a metadata directory.
+    let (products, dir) = if stop {
+        (
+            strings(&m, "products"),
+            m.get_one::<String>("metadata-directory").map(Path::new),
         )
     } else {
-        record_start_with(&name, &strings(&m, "materials"), &opts, signer, &observer)
+        (Vec::new(), None)
+    };
+    let result = match (stop, attestation, &pem) {
+        (true, true, Some(key)) => record_stop_unsealed(&name, &products, &opts, signer, &observer)
+            .map_err(|e| chain(&e))
+            .and_then(|stopped| {
+                super::attest::write_link_attestation(&stopped.link, key, dir)?;
+                remove_unfinished(&stopped.unfinished, &observer).map_err(|e| chain(&e))
+            }),
+        (true, _, _) => record_stop_with(&name, &products, &opts, signer, dir, &observer)
+            .map(|_| ())
+            .map_err(|e| chain(&e)),
+        (false, _, _) => {
+            record_start_with(&name, &strings(&m, "materials"), &opts, signer, &observer)
+                .map(|_| ())
+                .map_err(|e| chain(&e))
+        }
     };
     match result {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
-            error(&sub_prog, chain(&e));
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            error(&sub_prog, msg);
             ExitCode::FAILURE
         }
     }

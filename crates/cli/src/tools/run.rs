@@ -45,6 +45,7 @@ pub(crate) fn command() -> Command {
              in-toto-run -n build --signing-key alice -m src -p dist -- make dist\n  \
              in-toto-run -n review --signing-key bob -m report.pdf -x\n  \
              in-toto-run -n build --signing-key alice -p out -s --redact-defaults -- ./build.sh\n  \
+             in-toto-run -n build --signing-key alice -m src -p dist --attestation -- make dist\n  \
              in-toto-run -n package --signing-key carl -m /tmp/work/app \\\n      \
              --lstrip-paths /tmp/work/ -p app.tar.gz -- tar czf app.tar.gz -C /tmp/work app",
         )
@@ -107,6 +108,7 @@ pub(crate) fn command() -> Command {
             .help("directory to write the link to (default: the current directory)"),
     )
     .arg(use_dsse_arg())
+    .arg(super::attest::attestation_arg())
     .arg(
         Arg::new("run-timeout")
             .long("run-timeout")
@@ -484,6 +486,10 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
         Ok(c) => c,
         Err(msg) => return usage(&msg),
     };
+    let attestation = m.get_flag("attestation");
+    if attestation && matches!(choice, KeyChoice::Gpg(_)) {
+        return usage(super::attest::ATTESTATION_GPG);
+    }
     let no_command = m.get_flag("no-command");
     let link_cmd = if no_command { Vec::new() } else { link_cmd };
     if !no_command && link_cmd.is_empty() {
@@ -532,25 +538,34 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     let observer = CliObserver {
         progress: !m.get_flag("quiet"),
     };
-    let result = run_step_with(
-        &name,
-        &link_cmd,
-        &opts,
-        Some(signer),
-        &SystemExecutor,
-        &observer,
-    )
-    .and_then(|run| {
-        let dir = m.get_one::<String>("metadata-directory").map(Path::new);
-        write_link(dir, &run, &opts.step, &observer).map(|_| run)
-    });
+    let dir = m.get_one::<String>("metadata-directory").map(Path::new);
+    let result = if let (true, Some(key)) = (attestation, &pem) {
+        // The link is built unsigned and signed as a Statement instead.
+        opts.step.use_dsse = false;
+        run_step_with(&name, &link_cmd, &opts, None, &SystemExecutor, &observer)
+            .map_err(|e| chain(&e))
+            .and_then(|run| {
+                super::attest::write_link_attestation(&run.link(), key, dir).map(|_| run)
+            })
+    } else {
+        run_step_with(
+            &name,
+            &link_cmd,
+            &opts,
+            Some(signer),
+            &SystemExecutor,
+            &observer,
+        )
+        .and_then(|run| write_link(dir, &run, &opts.step, &observer).map(|_| run))
+        .map_err(|e| chain(&e))
+    };
     match result {
         Ok(run) => match run.return_value() {
             Some(rv) if rv != 0 => exit_status(rv),
             _ => ExitCode::SUCCESS,
         },
-        Err(e) => {
-            error(prog, chain(&e));
+        Err(msg) => {
+            error(prog, msg);
             ExitCode::FAILURE
         }
     }

@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+mod attest;
 mod demo;
 mod gpg;
 mod gpg_tools;

@@ -34,7 +34,10 @@ use std::path::{Path, PathBuf};
 pub use self::artifacts::{ArtifactList, Digests};
 pub use self::command::{CommandOutput, ExecError, Executor, SystemExecutor};
 pub use self::matching::{ProductsMatch, match_products};
-pub use self::record_step::{record_start, record_start_with, record_stop, record_stop_with};
+pub use self::record_step::{
+    StoppedStep, record_start, record_start_with, record_stop, record_stop_unsealed,
+    record_stop_with, remove_unfinished,
+};
 pub use self::redact::{DEFAULT_PATTERNS, REDACTED, RedactPatternError, Redactor};
 pub use self::step::{
     DEFAULT_TIMEOUT, LinkSigner, RunOptions, StepOptions, StepRun, mock, run_step, run_step_with,

@@ -111,6 +111,103 @@ pub fn record_stop_with(
     metadata_dir: Option<&Path>,
     observer: &dyn Observer,
 ) -> Result<PathBuf, RunError> {
+    let stop = gather_stop(name, products, opts, signer, observer)?;
+    let view = LinkView {
+        name: &stop.link.name,
+        materials: &stop.materials,
+        products: &stop.products,
+        byproducts: &stop.link.byproducts,
+        command: &stop.link.command,
+        environment: &stop.link.environment,
+    };
+    let (bytes, keyid) = seal(
+        &view,
+        stop.dsse,
+        Some(signer),
+        Some(RunEvent::UpdatingSignature {
+            keyid: stop.verify_keyid.as_str(),
+        }),
+        observer,
+    )?;
+    let keyid = keyid.unwrap_or_default();
+    let path = opts.place_in(metadata_dir, &Link::file_name(name, &keyid));
+    observer.event(&RunEvent::Storing {
+        path: &path,
+        kind: StoredKind::Signed,
+    });
+    write_atomic(&path, &bytes)?;
+    remove_unfinished(&stop.unfinished, observer)?;
+    Ok(path)
+}
+
+/// What `record stop` gathers before it signs and writes anything: the
+/// finished link (unsigned), and the unfinished link it finishes, which
+/// is still on disk. Made by [`record_stop_unsealed`], for callers that
+/// write the evidence in another form (an in-toto attestation); they
+/// remove the unfinished link with [`remove_unfinished`] once theirs is
+/// written.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StoppedStep {
+    /// The finished link: the unfinished link's members, with the
+    /// products recorded now.
+    pub link: Link,
+    /// The unfinished link (verified with the signer's key).
+    pub unfinished: PathBuf,
+    /// Whether the unfinished link was a DSSE envelope.
+    pub dsse: bool,
+}
+
+/// [`record_stop_with`] up to, and not including, signing and writing:
+/// finds the unfinished link of `name` made with `signer`'s key, checks
+/// its signature, records `products`, and returns the finished link.
+/// Nothing is written or removed.
+pub fn record_stop_unsealed(
+    name: &str,
+    products: &[String],
+    opts: &StepOptions,
+    signer: LinkSigner<'_>,
+    observer: &dyn Observer,
+) -> Result<StoppedStep, RunError> {
+    let stop = gather_stop(name, products, opts, signer, observer)?;
+    let mut link = stop.link;
+    link.materials = stop.materials.to_artifacts();
+    link.products = stop.products.to_artifacts();
+    Ok(StoppedStep {
+        link,
+        unfinished: stop.unfinished,
+        dsse: stop.dsse,
+    })
+}
+
+/// Removes the unfinished link `path` once the finished evidence is
+/// written (reporting [`RunEvent::RemovingUnfinished`]).
+pub fn remove_unfinished(path: &Path, observer: &dyn Observer) -> Result<(), RunError> {
+    observer.event(&RunEvent::RemovingUnfinished(path));
+    std::fs::remove_file(path).map_err(|source| RunError::RemoveUnfinished {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The unfinished link's members (materials and products taken out),
+/// the compact artifact lists, and what sealing needs.
+struct Gathered {
+    link: Link,
+    materials: ArtifactList,
+    products: ArtifactList,
+    unfinished: PathBuf,
+    dsse: bool,
+    verify_keyid: String,
+}
+
+fn gather_stop(
+    name: &str,
+    products: &[String],
+    opts: &StepOptions,
+    signer: LinkSigner<'_>,
+    observer: &dyn Observer,
+) -> Result<Gathered, RunError> {
     check_step_name(name)?;
     observer.event(&RunEvent::StopRecording { name });
     let unfinished = match signer {
@@ -166,36 +263,14 @@ pub fn record_stop_with(
         observer.event(&RunEvent::RecordingProducts(products));
     }
     let products = record(products, &opts.record, "products", observer)?;
-    let view = LinkView {
-        name: &link.name,
-        materials: &materials,
-        products: &products,
-        byproducts: &link.byproducts,
-        command: &link.command,
-        environment: &link.environment,
-    };
-    let (bytes, keyid) = seal(
-        &view,
+    Ok(Gathered {
+        link,
+        materials,
+        products,
+        unfinished,
         dsse,
-        Some(signer),
-        Some(RunEvent::UpdatingSignature {
-            keyid: verify_key.keyid().as_str(),
-        }),
-        observer,
-    )?;
-    let keyid = keyid.unwrap_or_default();
-    let path = opts.place_in(metadata_dir, &Link::file_name(name, &keyid));
-    observer.event(&RunEvent::Storing {
-        path: &path,
-        kind: StoredKind::Signed,
-    });
-    write_atomic(&path, &bytes)?;
-    observer.event(&RunEvent::RemovingUnfinished(&unfinished));
-    std::fs::remove_file(&unfinished).map_err(|source| RunError::RemoveUnfinished {
-        path: unfinished.clone(),
-        source,
-    })?;
-    Ok(path)
+        verify_keyid: verify_key.keyid().as_str().to_owned(),
+    })
 }
 
 /// The one file `.<name>.*.link-unfinished` in the working directory

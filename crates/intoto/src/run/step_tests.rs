@@ -297,6 +297,51 @@ fn record_start_and_stop() {
 }
 
 #[test]
+fn record_stop_unsealed_gathers_the_link_and_writes_nothing() {
+    let t = tree();
+    let key = PrivateKey::generate(KeySpec::Ed25519).unwrap();
+    let mut opts = StepOptions::default();
+    opts.record = opts.record.cwd(t.path());
+    let unfinished = record_start("edit", &["src".into()], &opts, &key, &Silent).unwrap();
+    t.write("src/c.txt", "new");
+    let before = listing(t.path());
+    let stopped = record_stop_unsealed(
+        "edit",
+        &["src".into()],
+        &opts,
+        LinkSigner::Key(&key),
+        &Silent,
+    )
+    .unwrap();
+    assert_eq!(listing(t.path()), before);
+    assert_eq!(stopped.unfinished, unfinished);
+    assert!(!stopped.dsse);
+    assert_eq!(stopped.link.name, "edit");
+    let names = |a: &crate::model::Artifacts| a.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&stopped.link.materials), ["src/a.txt", "src/b.txt"]);
+    assert_eq!(
+        names(&stopped.link.products),
+        ["src/a.txt", "src/b.txt", "src/c.txt"]
+    );
+    // Another key finds no unfinished link.
+    let other = PrivateKey::generate(KeySpec::Ed25519).unwrap();
+    let err =
+        record_stop_unsealed("edit", &[], &opts, LinkSigner::Key(&other), &Silent).unwrap_err();
+    assert!(matches!(err, RunError::NoUnfinishedLink { .. }), "{err}");
+    let log = Log::default();
+    remove_unfinished(&stopped.unfinished, &log).unwrap();
+    assert!(!unfinished.exists());
+    assert!(
+        log.0.borrow()[0].starts_with("Removing unfinished link metadata"),
+        "{:?}",
+        log.0.borrow()
+    );
+    // Removing it twice names the file.
+    let err = remove_unfinished(&stopped.unfinished, &Silent).unwrap_err();
+    assert!(err.to_string().contains(".edit."), "{err}");
+}
+
+#[test]
 fn record_stop_failures_keep_the_unfinished_link() {
     let t = tree();
     let key = PrivateKey::generate(KeySpec::Ed25519).unwrap();
