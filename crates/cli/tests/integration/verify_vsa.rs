@@ -1,6 +1,8 @@
 //! `in-toto-verify --vsa`: a signed SLSA verification summary of a passed
-//! and of a failed verification, over classic links and over a link v0.3
-//! attestation; and the Python attestation bindings read what we write.
+//! and of a failed verification, over classic links and over attestations
+//! (also as `in-toto-run --attestation` and `in-toto attest provenance` write
+//! them), checked with `in-toto attest verify`; and the Python attestation
+//! bindings read what we write.
 
 use std::fs;
 use std::path::Path;
@@ -290,4 +292,70 @@ print(json.dumps({"type": pb.predicate_type, "result": vsa.verification_result,
     assert_eq!(v.get("inputs").and_then(|x| x.as_i64()), Some(1));
     let subjects = v.get("subjects").and_then(|x| x.as_array()).unwrap();
     assert_eq!(subjects.len(), s.subject.len());
+}
+
+/// The whole loop with our own tools: `in-toto-run --attestation` (link
+/// v0.3) and `in-toto attest provenance` (SLSA provenance v1) record the
+/// build step, `in-toto-verify --vsa` verifies the samples' classic layout
+/// over it, and `in-toto attest verify` checks the summary.
+#[test]
+fn attest_tools_feed_verify_and_check_its_vsa() {
+    let tmp = samples("vsa-attest-tools");
+    let dir = tmp.path();
+    let attest = [
+        ["in-toto-run", "--attestation"].as_slice(),
+        [
+            "in-toto",
+            "attest",
+            "provenance",
+            "--builder-id",
+            "https://ci.example.com/b",
+        ]
+        .as_slice(),
+    ];
+    for (i, tool) in attest.iter().enumerate() {
+        fs::remove_file(dir.join("build.a8007901.link")).unwrap();
+        let mut run = ours(tool[0]);
+        run.args(&tool[1..]).args([
+            "-n",
+            "build",
+            "--signing-key",
+            "func",
+            "-m",
+            "foo.txt",
+            "-p",
+            "foo.txt",
+            "sub",
+            "--",
+            "true",
+        ]);
+        expect_code(run, dir, 0);
+        let (s, _) = verify_with_vsa(dir, 0, &["--report-json", "report.json"]);
+        assert_eq!(summary(&s).verification_result, VerificationResult::Passed);
+        let report = fs::read_to_string(dir.join("report.json")).unwrap();
+        let kind = ["link-v0.3", "slsa-provenance-v1"][i];
+        assert!(report.contains(&format!(r#""kind": "{kind}""#)), "{report}");
+
+        let mut check = ours("in-toto");
+        check.args([
+            "attest",
+            "verify",
+            "vsa.json",
+            "--key",
+            "owner.pub",
+            "--type",
+            "https://slsa.dev/verification_summary/v1",
+            "-s",
+            "foo.txt",
+        ]);
+        let out = expect_code(check, dir, 0);
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("verified"),
+            "{out:?}"
+        );
+        // Not by another key.
+        let mut check = ours("in-toto");
+        check.args(["attest", "verify", "vsa.json", "--key", "func.pub"]);
+        expect_code(check, dir, 1);
+    }
 }
