@@ -12,8 +12,11 @@
 //!   strings (else empty), and the step name is
 //!   `buildDefinition.internalParameters.inTotoStep` when present (else the
 //!   step the file is named after). Byproducts and environment are empty.
-//!   A dependency without a `name` or a `digest` is refused, never dropped:
-//!   a `DISALLOW` rule must see every input.
+//!   A dependency without a `name` is named by its `uri` (as provenance
+//!   made by CI builders lists sources: `git+https://...@refs/heads/main`
+//!   with a `gitCommit` digest), so rules can match it by that name; one
+//!   with neither, or without a `digest`, is refused, never dropped: a
+//!   `DISALLOW` rule must see every input.
 //!
 //! Every digest of a descriptor is kept (all algorithms), so artifacts
 //! compare exactly as those of classic links do.
@@ -134,8 +137,8 @@ impl Link {
         match &statement.predicate {
             Predicate::Link(p) => Ok(Self {
                 name: p.name.clone(),
-                materials: artifacts(&p.materials, "predicate.materials")?,
-                products: artifacts(&statement.subject, "subject")?,
+                materials: artifacts(&p.materials, "predicate.materials", Naming::Name)?,
+                products: artifacts(&statement.subject, "subject", Naming::Name)?,
                 byproducts: p.byproducts.clone(),
                 command: p.command.clone(),
                 environment: p.environment.clone(),
@@ -168,8 +171,9 @@ impl Link {
                     materials: artifacts(
                         &bd.resolved_dependencies,
                         "predicate.buildDefinition.resolvedDependencies",
+                        Naming::NameOrUri,
                     )?,
-                    products: artifacts(&statement.subject, "subject")?,
+                    products: artifacts(&statement.subject, "subject", Naming::Name)?,
                     byproducts: intoto_cjson::Map::new(),
                     command,
                     environment: intoto_cjson::Map::new(),
@@ -182,16 +186,34 @@ impl Link {
     }
 }
 
-/// Descriptors as a link's artifacts: each needs a name (the path) and a
-/// digest, and names must be unique.
-fn artifacts(list: &[ResourceDescriptor], field: &str) -> Result<Artifacts> {
+/// What names a descriptor as a link's artifact.
+#[derive(Clone, Copy)]
+enum Naming {
+    /// Its `name` (link v0.3 materials, subjects).
+    Name,
+    /// Its `name`, else its `uri` (SLSA provenance's resolved dependencies).
+    NameOrUri,
+}
+
+/// Descriptors as a link's artifacts: each needs a name (the path; see
+/// [`Naming`]) and a digest, and names must be unique.
+fn artifacts(list: &[ResourceDescriptor], field: &str, naming: Naming) -> Result<Artifacts> {
     let mut out = Artifacts::new();
     for (i, rd) in list.iter().enumerate() {
         let at = format!("{field}[{i}]");
-        let Some(name) = rd.name() else {
+        let name = match naming {
+            Naming::Name => rd.name(),
+            Naming::NameOrUri => rd.name().or(rd.uri()),
+        };
+        let Some(name) = name else {
             return Err(ModelError::Descriptor {
                 field: at,
-                reason: "has no 'name', so it cannot be a link's artifact",
+                reason: match naming {
+                    Naming::Name => "has no 'name', so it cannot be a link's artifact",
+                    Naming::NameOrUri => {
+                        "has neither 'name' nor 'uri', so it cannot be a link's artifact"
+                    }
+                },
             });
         };
         let Some(digest) = rd.digest().filter(|d| !d.is_empty()) else {
@@ -282,12 +304,26 @@ mod tests {
                 "git+https://x.test/r",
                 Some(digest('e')),
             ));
-        let s = Statement::new(Vec::new(), Predicate::Provenance(p));
+        let s = Statement::new(Vec::new(), Predicate::Provenance(p.clone()));
         assert_eq!(claimed_step(&s), Some("compile"));
-        let err = Link::from_statement(&s, "build").unwrap_err().to_string();
+        // A dependency known only by its URI is a material of that name.
+        let link = Link::from_statement(&s, "compile").unwrap();
+        assert_eq!(
+            link.materials["git+https://x.test/r"].get("sha256"),
+            Some("e".repeat(64).as_str())
+        );
+        assert!(link.materials.contains_key("src.tar"));
+
+        // One with a digest but neither name nor URI is refused.
+        p.build_definition
+            .resolved_dependencies
+            .push(ResourceDescriptor::default());
+        p.build_definition.resolved_dependencies[2].digest = Some(digest('f'));
+        let s = Statement::new(Vec::new(), Predicate::Provenance(p));
+        let err = Link::from_statement(&s, "compile").unwrap_err().to_string();
         assert_eq!(
             err,
-            "'predicate.buildDefinition.resolvedDependencies[1]' has no 'name', so it cannot be a link's artifact"
+            "'predicate.buildDefinition.resolvedDependencies[2]' has neither 'name' nor 'uri', so it cannot be a link's artifact"
         );
     }
 
