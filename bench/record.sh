@@ -10,9 +10,11 @@
 #           pass over DIR ("floor x1") and for two passes one after the other
 #           ("floor x2"), which is the hashing `-m DIR -p DIR` asks for:
 #           materials before the command, products after it.
-#   ours    in-toto-run -n b --signing-key k -m DIR -p DIR -- true
-#           (this repository's release binary, called as in-toto-run)
-#   python  the same command with the Python reference (in-toto 3.1.0)
+#   ours    in-toto-run -n b --signing-key k -p DIR -- true        (one pass)
+#           in-toto-run -n b --signing-key k -m DIR -p DIR -- true (two passes)
+#           (this repository's release binary, called as in-toto-run),
+#           against floor x1 and floor x2 respectively
+#   python  the same commands with the Python reference (in-toto 3.1.0)
 #
 # on two workloads, generated once under $BENCH_DIR (deterministic content):
 #
@@ -197,23 +199,32 @@ for w in $WORKLOADS; do
     dirs=$(find "$data" -type d | wc -l)
     echo "== $w: $files files in $dirs directories, $((bytes / 1024 / 1024)) MiB" >&2
     # (run_once takes a label first)
+    # Two passes: materials and products of the same tree (-m DIR -p DIR).
     ours_cmd=("$BENCH_DIR/bin/in-toto-run" -n b --signing-key ../key -m "$data" -p "$data" -- true)
     py_cmd=("$PY_BIN/in-toto-run" -n b --signing-key ../key -m "$data" -p "$data" -- true)
+    # One pass: products only (-p DIR).
+    ours1_cmd=("$BENCH_DIR/bin/in-toto-run" -n b --signing-key ../key -p "$data" -- true)
+    py1_cmd=("$PY_BIN/in-toto-run" -n b --signing-key ../key -p "$data" -- true)
     floor_cmd=("$BENCH_DIR/bin/hash_floor" "$data")
     floor2_cmd=(env FLOOR_PASSES=2 "$BENCH_DIR/bin/hash_floor" "$data")
-    progs=(floor floor2 ours)
-    [[ -z "${SKIP_PYTHON:-}" ]] && progs+=(python)
+    progs=(floor ours1 floor2 ours)
+    [[ -z "${SKIP_PYTHON:-}" ]] && progs+=(python1 python)
 
-    # Warm-up, and the output check.
+    # Warm-up, and the output checks.
     run_once floor "${floor_cmd[@]}" >/dev/null
     run_once ours "${ours_cmd[@]}" >/dev/null
     cp "$BENCH_DIR/scratch/"b.*.link "$BENCH_DIR/ours.link"
-    check="-"
+    run_once ours1 "${ours1_cmd[@]}" >/dev/null
+    cp "$BENCH_DIR/scratch/"b.*.link "$BENCH_DIR/ours1.link"
+    check="-" check1="-"
     if [[ -z "${SKIP_PYTHON:-}" ]]; then
         run_once python "${py_cmd[@]}" >/dev/null
         cp "$BENCH_DIR/scratch/"b.*.link "$BENCH_DIR/python.link"
+        run_once python1 "${py1_cmd[@]}" >/dev/null
+        cp "$BENCH_DIR/scratch/"b.*.link "$BENCH_DIR/python1.link"
         check=$(compare_links "$BENCH_DIR/ours.link" "$BENCH_DIR/python.link" || true)
-        echo "   links of ours and python: $check" >&2
+        check1=$(compare_links "$BENCH_DIR/ours1.link" "$BENCH_DIR/python1.link" || true)
+        echo "   links of ours and python: $check (two passes), $check1 (one pass)" >&2
     fi
 
     declare -A T=() M=() C=()
@@ -226,7 +237,9 @@ for w in $WORKLOADS; do
                 floor) res=$(run_once floor "${floor_cmd[@]}") ;;
                 floor2) res=$(run_once floor2 "${floor2_cmd[@]}") ;;
                 ours) res=$(run_once ours "${ours_cmd[@]}") ;;
+                ours1) res=$(run_once ours1 "${ours1_cmd[@]}") ;;
                 python) res=$(run_once python "${py_cmd[@]}") ;;
+                python1) res=$(run_once python1 "${py1_cmd[@]}") ;;
             esac
             echo "$res" >>"$BENCH_DIR/$p.runs"
             echo "   run $r $p: $res (wall-ms KiB cpu-ms)" >&2
@@ -239,24 +252,31 @@ for w in $WORKLOADS; do
         M[$p]=$(col_median "$BENCH_DIR/$p.runs" 2)
         C[$p]=$(col_median "$BENCH_DIR/$p.runs" 3)
     done
-    py_t="-" py_m="-" py_ratio="-"
-    if [[ -z "${SKIP_PYTHON:-}" ]]; then
-        py_t=$(fmt_s "${T[python]}") py_m=$(mib "${M[python]}") py_ratio=$(ratio "${T[python]}" "${T[ours]}")
-    fi
-    ROWS+=("| $w ($files files, $((bytes / 1024 / 1024)) MiB) | $(fmt_s "${T[floor]}") | $(fmt_s "${T[floor2]}") | $(fmt_s "${T[ours]}") | $py_t | $(ratio "${T[ours]}" "${T[floor2]}") | $(ratio "${T[ours]}" "${T[floor]}") | $py_ratio | $(mib "${M[floor]}") | $(mib "${M[ours]}") | $py_m | $check |")
-    CPU_ROWS+=("| $w | $(fmt_s "${C[floor]}") | $(fmt_s "${C[floor2]}") | $(fmt_s "${C[ours]}") | $( [[ -z "${SKIP_PYTHON:-}" ]] && fmt_s "${C[python]}" || echo -) | $(ratio "${C[ours]}" "${C[floor2]}") |")
+    label="$w ($files files, $((bytes / 1024 / 1024)) MiB)"
+    # row PASSES FLOOR OURS PYTHON CHECK
+    row() {
+        local py_t="-" py_m="-" py_ratio="-" py_c="-"
+        if [[ -z "${SKIP_PYTHON:-}" ]]; then
+            py_t=$(fmt_s "${T[$4]}") py_m=$(mib "${M[$4]}") py_ratio=$(ratio "${T[$4]}" "${T[$3]}")
+            py_c=$(fmt_s "${C[$4]}")
+        fi
+        ROWS+=("| $label | $1 | $(fmt_s "${T[$2]}") | $(fmt_s "${T[$3]}") | $py_t | $(ratio "${T[$3]}" "${T[$2]}") | $py_ratio | $(mib "${M[$2]}") | $(mib "${M[$3]}") | $py_m | $5 |")
+        CPU_ROWS+=("| $w | $1 | $(fmt_s "${C[$2]}") | $(fmt_s "${C[$3]}") | $py_c | $(ratio "${C[$3]}" "${C[$2]}") |")
+    }
+    row "one (-p DIR)" floor ours1 python1 "$check1"
+    row "two (-m DIR -p DIR)" floor2 ours python "$check"
     unset T M C
 done
 
 echo
 echo "Median of $RUNS warm runs; $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); worst background load ${WORST_BG}%."
 echo
-echo "| workload | floor x1 | floor x2 | ours | python | ours / floor x2 | ours / floor x1 | python / ours | RSS floor | RSS ours | RSS python | links equal |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| workload | hashing passes | floor | ours | python | ours / floor | python / ours | RSS floor | RSS ours | RSS python | links equal |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "Median CPU time (user + system):"
 echo
-echo "| workload | floor x1 | floor x2 | ours | python | ours / floor x2 |"
+echo "| workload | hashing passes | floor | ours | python | ours / floor |"
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${CPU_ROWS[@]}"
