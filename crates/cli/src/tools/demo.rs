@@ -6,8 +6,13 @@
 //! `in-toto-run`, and verifies the result with `in-toto-verify`: that must
 //! pass. Then it performs the chain again with an attacker who changes the
 //! source between two steps and breaks one functionary's link, and verifies
-//! again: that must fail, and the verifier explains why. The demo exits 0
-//! when both verdicts are as expected.
+//! again: that must fail, and the verifier explains why. Last, it performs
+//! the chain once more with its evidence as in-toto attestations (link
+//! v0.3 Statements from `in-toto-run --attestation`, next to one classic
+//! link in the threshold step, and SLSA provenance from `in-toto attest
+//! provenance`), verifies it under the same layout with a signed
+//! verification summary (`--vsa`), and checks that summary with `in-toto
+//! attest verify`. The demo exits 0 when every verdict is as expected.
 
 use std::ffi::OsString;
 use std::fs;
@@ -49,6 +54,19 @@ const WRITE_CODE: &[&str] = &[
 const BUILD: &[&str] = &["sh", "-c", "mkdir -p build && cat src/*.py > build/app.py"];
 const PACKAGE: &[&str] = &["tar", "-cf", "app.tar", "build"];
 
+/// How the steps' evidence is recorded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    /// Classic links (Metablocks) from `in-toto-run`.
+    Links,
+    /// In-toto attestations: link v0.3 Statements for write-code and bob's
+    /// build (alice's stays a classic link), SLSA provenance for package.
+    Attestations,
+}
+
+/// The summary `in-toto-verify --vsa` writes in the attestation act.
+const VSA_FILE: &str = "app.tar.vsa.json";
+
 pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     let m = match parse(command(), prog, args) {
         Ok(m) => m,
@@ -70,7 +88,8 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     match result {
         Ok(true) => {
             println!(
-                "\nThe demo behaved as expected: the honest chain verified, the attacked one was caught."
+                "\nThe demo behaved as expected: the honest chain verified, the attacked one was caught, \
+                 and the chain recorded as attestations verified with a summary that checks out."
             );
             ExitCode::SUCCESS
         }
@@ -134,7 +153,12 @@ impl Demo {
 
         say("An honest run of the supply chain");
         let honest = self.dir.join("honest");
-        self.perform_chain(&honest, false, bob.public_key().keyid().as_str())?;
+        self.perform_chain(
+            &honest,
+            false,
+            bob.public_key().keyid().as_str(),
+            Evidence::Links,
+        )?;
         let pass = self.verify(&honest)?;
         println!("    verdict: {}", if pass { "PASSED" } else { "FAILED" });
 
@@ -142,7 +166,12 @@ impl Demo {
             "An attacked run: the source is changed behind alice's back after she wrote it, and bob's build link is edited",
         );
         let attacked = self.dir.join("attacked");
-        self.perform_chain(&attacked, true, bob.public_key().keyid().as_str())?;
+        self.perform_chain(
+            &attacked,
+            true,
+            bob.public_key().keyid().as_str(),
+            Evidence::Links,
+        )?;
         let attacked_pass = self.verify(&attacked)?;
         println!(
             "    verdict: {}",
@@ -152,7 +181,31 @@ impl Demo {
                 "FAILED: the tampering was caught"
             }
         );
-        Ok(pass && !attacked_pass)
+
+        say(
+            "The same chain with in-toto attestations as evidence (DSSE-signed Statements v1), verified by the same layout",
+        );
+        println!(
+            "    write-code: link v0.3; build: alice's classic link and bob's link v0.3 (threshold 2); \
+             package: SLSA provenance v1"
+        );
+        let attested = self.dir.join("attestations");
+        self.perform_chain(
+            &attested,
+            false,
+            bob.public_key().keyid().as_str(),
+            Evidence::Attestations,
+        )?;
+        let attested_pass = self.verify_with_summary(&attested)?;
+        println!(
+            "    verdict: {}",
+            if attested_pass {
+                "PASSED, and the signed verification summary checks out"
+            } else {
+                "FAILED"
+            }
+        );
+        Ok(pass && !attacked_pass && attested_pass)
     }
 
     fn layout(&self, alice: &PrivateKey, bob: &PrivateKey) -> Result<Layout, String> {
@@ -225,29 +278,36 @@ impl Demo {
     /// Performs the three steps in `work/`, then sets up `final/` as the
     /// client receives it: the package, the layout, the owner's public key
     /// and the links.
-    fn perform_chain(&self, base: &Path, attack: bool, bob_keyid: &str) -> Result<(), String> {
+    fn perform_chain(
+        &self,
+        base: &Path,
+        attack: bool,
+        bob_keyid: &str,
+        evidence: Evidence,
+    ) -> Result<(), String> {
+        let attest = evidence == Evidence::Attestations;
         let work = base.join("work");
         let links = base.join("final/links");
         mkdir(&work)?;
         mkdir(&links)?;
         let key = |name: &str| self.dir.join("keys").join(name).display().to_string();
         let links_arg = links.display().to_string();
-        self.tool(
-            "in-toto-run",
-            &work,
-            &[
-                "-n",
-                "write-code",
-                "--signing-key",
-                &key("alice"),
-                "-p",
-                "src",
-                "-d",
-                &links_arg,
-                "--",
-            ],
-            WRITE_CODE,
-        )?;
+        let alice_key = key("alice");
+        let mut args = vec![
+            "-n",
+            "write-code",
+            "--signing-key",
+            &alice_key,
+            "-p",
+            "src",
+            "-d",
+            &links_arg,
+        ];
+        if attest {
+            args.push("--attestation");
+        }
+        args.push("--");
+        self.tool("in-toto-run", &work, &args, WRITE_CODE)?;
         if attack {
             println!("    (attacker) appending a line to src/hello.py");
             let path = work.join("src/hello.py");
@@ -257,43 +317,51 @@ impl Demo {
             write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
         }
         for who in ["alice", "bob"] {
-            self.tool(
-                "in-toto-run",
-                &work,
-                &[
-                    "-n",
-                    "build",
-                    "--signing-key",
-                    &key(who),
-                    "-m",
-                    "src",
-                    "-p",
-                    "build",
-                    "-d",
-                    &links_arg,
-                    "--",
-                ],
-                BUILD,
-            )?;
-        }
-        self.tool(
-            "in-toto-run",
-            &work,
-            &[
+            let who_key = key(who);
+            let mut args = vec![
                 "-n",
-                "package",
-                "--signing-key",
-                &key("bob"),
-                "-m",
                 "build",
+                "--signing-key",
+                &who_key,
+                "-m",
+                "src",
                 "-p",
-                "app.tar",
+                "build",
                 "-d",
                 &links_arg,
-                "--",
-            ],
-            PACKAGE,
-        )?;
+            ];
+            if attest && who == "bob" {
+                args.push("--attestation");
+            }
+            args.push("--");
+            self.tool("in-toto-run", &work, &args, BUILD)?;
+        }
+        let bob_key = key("bob");
+        let package_args = [
+            "-n",
+            "package",
+            "--signing-key",
+            &bob_key,
+            "-m",
+            "build",
+            "-p",
+            "app.tar",
+            "-d",
+            &links_arg,
+            "--",
+        ];
+        if attest {
+            let mut args = vec![
+                "attest",
+                "provenance",
+                "--builder-id",
+                "https://in-toto.io/demo/builder",
+            ];
+            args.extend(package_args);
+            self.tool("in-toto", &work, &args, PACKAGE)?;
+        } else {
+            self.tool("in-toto-run", &work, &package_args, PACKAGE)?;
+        }
         if attack {
             let victim = links.join(intoto::model::Link::file_name("build", bob_keyid));
             println!(
@@ -324,6 +392,51 @@ impl Demo {
                 "owner.pub",
                 "--link-dir",
                 "links",
+            ],
+            &[],
+        )?;
+        Ok(status == Some(0))
+    }
+
+    /// Verifies `base/final` writing a verification summary signed by the
+    /// owner, then checks that summary as a client would: signed by the
+    /// owner, a VSA, and about the package in hand.
+    fn verify_with_summary(&self, base: &Path) -> Result<bool, String> {
+        let fin = base.join("final");
+        let owner = self.dir.join("keys/owner").display().to_string();
+        let status = self.tool_status(
+            "in-toto-verify",
+            &fin,
+            &[
+                "-l",
+                "root.layout",
+                "--verification-keys",
+                "owner.pub",
+                "--link-dir",
+                "links",
+                "--vsa",
+                VSA_FILE,
+                "--vsa-signing-key",
+                &owner,
+            ],
+            &[],
+        )?;
+        if status != Some(0) {
+            return Ok(false);
+        }
+        let status = self.tool_status(
+            "in-toto",
+            &fin,
+            &[
+                "attest",
+                "verify",
+                VSA_FILE,
+                "--key",
+                "owner.pub",
+                "--type",
+                "https://slsa.dev/verification_summary/v1",
+                "-s",
+                "app.tar",
             ],
             &[],
         )?;
