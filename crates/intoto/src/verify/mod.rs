@@ -337,6 +337,9 @@ struct Entry {
     checked: Option<SignatureCheck>,
     /// The validly signed link's artifact names that are not normalised.
     bad_names: Vec<BadName>,
+    /// SLSA provenance that names no step: only its file name ties it to
+    /// the step (warned about).
+    unnamed_step: bool,
     /// The verified payload, before sublayouts are resolved.
     verified: Option<Verified<Payload>>,
     /// The link the later stages use (a sublayout's summary link).
@@ -818,17 +821,19 @@ impl<'o, 'a> Verifier<'o, 'a> {
                         (None, LinkStatus::Unreadable, Some(e.to_string()))
                     }
                 };
-                let (metadata, payload, checked, bad_names, format, sha256) = match loaded {
-                    Some(l) => (
-                        l.metadata,
-                        l.payload,
-                        l.checked,
-                        l.bad_names,
-                        l.format,
-                        l.sha256,
-                    ),
-                    None => (None, None, None, Vec::new(), None, None),
-                };
+                let (metadata, payload, checked, bad_names, format, sha256, unnamed_step) =
+                    match loaded {
+                        Some(l) => (
+                            l.metadata,
+                            l.payload,
+                            l.checked,
+                            l.bad_names,
+                            l.format,
+                            l.sha256,
+                            l.unnamed_step,
+                        ),
+                        None => (None, None, None, Vec::new(), None, None, false),
+                    };
                 if let Some(f) = format.filter(|f| f.is_attestation()) {
                     self.info(&format!(
                         "Reading {f} '{}' for step '{}'...",
@@ -856,6 +861,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     metadata,
                     checked,
                     bad_names,
+                    unnamed_step,
                     verified: None,
                     link: None,
                 });
@@ -892,6 +898,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     metadata: None,
                     bad_names: bad_artifact_names(item.checked.as_ref()),
                     checked: item.checked,
+                    unnamed_step: false,
                     verified: None,
                     link: None,
                 });
@@ -1065,7 +1072,7 @@ impl<'o, 'a> Verifier<'o, 'a> {
                 for keyid in ids.iter().filter(|k| named.contains(&k.as_str())) {
                     any = true;
                     let key = verification_key(layout, step, keyid);
-                    let (checked, _) =
+                    let (checked, _, _) =
                         check_envelope(&md, &entry.envelope.payload, key, now, &step.name);
                     items.push(BundleItem {
                         file: path.clone(),
@@ -1318,6 +1325,19 @@ impl<'o, 'a> Verifier<'o, 'a> {
                     "Link '{}' is signed for step '{}', not for step '{step}'",
                     entry.short_name(step),
                     link.name
+                ),
+            );
+        }
+        if entry.unnamed_step {
+            self.warn(
+                Stage::LinkSignatures,
+                Some(step),
+                format!(
+                    "'{}' is SLSA provenance that names no step (no \
+                     buildDefinition.internalParameters.{}): only its file name ties it to \
+                     step '{step}'",
+                    entry.file.display(),
+                    crate::model::evidence::IN_TOTO_STEP
                 ),
             );
         }
@@ -1803,6 +1823,8 @@ struct Loaded {
     format: Option<EvidenceFormat>,
     /// The SHA-256 of the file's bytes, if asked for.
     sha256: Option<String>,
+    /// SLSA provenance without `inTotoStep` ([`provenance_names_no_step`]).
+    unnamed_step: bool,
 }
 
 /// An artifact name that is not a normalised relative path.
@@ -1896,6 +1918,7 @@ fn load_link(
                 sha256,
                 bad_names: bad_artifact_names(checked.as_ref()),
                 checked,
+                unnamed_step: false,
             })
         }
         Metadata::Metablock(ref m) => {
@@ -1911,10 +1934,12 @@ fn load_link(
                 sha256,
                 bad_names: Vec::new(),
                 checked,
+                unnamed_step: false,
             })
         }
         Metadata::Dsse(ref envelope) => {
-            let (checked, format) = check_envelope(&md, &envelope.payload, key, now, step);
+            let (checked, format, unnamed_step) =
+                check_envelope(&md, &envelope.payload, key, now, step);
             let keep = matches!(&checked, Some(Ok(v)) if matches!(v.get(), Payload::Layout(_)));
             Ok(Loaded {
                 metadata: keep.then_some(md),
@@ -1923,6 +1948,7 @@ fn load_link(
                 sha256,
                 bad_names: bad_artifact_names(checked.as_ref()),
                 checked,
+                unnamed_step,
             })
         }
     }
@@ -1930,18 +1956,35 @@ fn load_link(
 
 /// Parses a DSSE payload once, judges its format, and checks the
 /// signature of `key` over it (if there is a key), reading a Statement as
-/// evidence for `step`.
+/// evidence for `step`. The flag says whether it is SLSA provenance that
+/// names no step ([`provenance_names_no_step`]).
 fn check_envelope(
     md: &Metadata,
     payload: &[u8],
     key: Option<&PublicKey>,
     now: crate::time::Timestamp,
     step: &str,
-) -> (Option<SignatureCheck>, Option<EvidenceFormat>) {
+) -> (Option<SignatureCheck>, Option<EvidenceFormat>, bool) {
     let value = intoto_cjson::from_slice(payload).map_err(MetadataError::PayloadJson);
     let format = value.as_ref().ok().and_then(EvidenceFormat::of_payload);
+    let unnamed_step = format == Some(EvidenceFormat::Provenance)
+        && value.as_ref().is_ok_and(provenance_names_no_step);
     let checked = key.map(|k| trust::verify_dsse_evidence(md, value, k, now, step));
-    (checked, format)
+    (checked, format, unnamed_step)
+}
+
+/// Whether a SLSA provenance Statement lacks
+/// `predicate.buildDefinition.internalParameters.inTotoStep`: then only
+/// the file's name ties it to a step, and the functionary's provenance for
+/// one step, copied under another step's file name, would be taken for
+/// that step too (the replay a link's signed `name` prevents).
+fn provenance_names_no_step(statement: &intoto_cjson::Value) -> bool {
+    statement
+        .get("predicate")
+        .and_then(|p| p.get("buildDefinition"))
+        .and_then(|b| b.get("internalParameters"))
+        .and_then(|i| i.get(crate::model::evidence::IN_TOTO_STEP))
+        .is_none()
 }
 
 /// The report's `payload` for a format: `layout` for a sublayout,

@@ -674,3 +674,40 @@ fn damaged_evidence_is_named() {
         assert_fails_with(&r, &["step 'clone'", needle]);
     }
 }
+
+#[test]
+fn provenance_that_names_no_step_is_bound_by_its_file_name_with_a_warning() {
+    let w = World::new("att-unnamed-prov");
+    w.write(&["build"]);
+    let mut s = w.chain.build.clone();
+    if let Predicate::Provenance(p) = &mut s.predicate {
+        p.build_definition.internal_parameters.remove("inTotoStep");
+    }
+    let file = w.put_statement("build", &w.chain.keys.build, &s);
+    let r = w.verify();
+    assert!(r.passed(), "{r}");
+    let warnings: Vec<&str> = r.warnings.iter().map(|w| w.message.as_str()).collect();
+    let expected = format!(
+        "'{}' is SLSA provenance that names no step (no buildDefinition.internalParameters.inTotoStep): only its file name ties it to step 'build'",
+        file.display()
+    );
+    assert!(warnings.contains(&expected.as_str()), "{warnings:?}");
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.item.as_deref() == Some("build") && w.message == expected)
+    );
+
+    // With the step named, there is no such warning.
+    let w = World::new("att-named-prov");
+    w.write(&[]);
+    let r = w.verify();
+    assert!(r.passed(), "{r}");
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.message.contains("names no step")),
+        "{:?}",
+        r.warnings
+    );
+}
