@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use intoto_crypto::calendar::{civil_from_days, days_from_civil, days_in_month};
+
 use crate::error::{Error, Result};
 
 /// An RFC 3339 timestamp in UTC (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`),
@@ -18,46 +20,6 @@ fn digits(s: &str) -> Option<u32> {
         return None;
     }
     s.parse().ok()
-}
-
-fn is_leap(year: u32) -> bool {
-    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (inverse of [`days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 impl Timestamp {
@@ -81,7 +43,7 @@ impl Timestamp {
         let second = digits(main.get(17..19)?)?;
         if !(1..=12).contains(&month)
             || day == 0
-            || day > days_in_month(year, month)
+            || day > days_in_month(i64::from(year), month)
             || hour > 23
             || minute > 59
             || second > 60
@@ -132,7 +94,8 @@ impl Timestamp {
                 .and_then(|s| s.parse::<i64>().ok())
                 .unwrap_or_default()
         };
-        days_from_civil(n(0..4), n(5..7), n(8..10)) * 86_400
+        let small = |r: std::ops::Range<usize>| u32::try_from(n(r)).unwrap_or_default();
+        days_from_civil(n(0..4), small(5..7), small(8..10)) * 86_400
             + n(11..13) * 3600
             + n(14..16) * 60
             + n(17..19)

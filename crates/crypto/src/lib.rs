@@ -11,6 +11,7 @@
 //!   verified in Rust, and signing through the `gpg` program.
 //! * [`KeyId`]: the hex key ids that name keys in metadata.
 //! * [`digest`]: streaming SHA-256 for artifacts.
+//! * [`calendar`]: the date arithmetic every timestamp of the workspace uses.
 //!
 //! The cryptography is done by `aws-lc-rs` (only the private `backend`
 //! module names it); PEM, SPKI and PKCS#8 structures are read with
@@ -54,6 +55,7 @@
 //! ```
 
 mod backend;
+pub mod calendar;
 pub mod digest;
 mod error;
 pub mod gpg;
