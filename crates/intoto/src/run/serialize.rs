@@ -277,36 +277,21 @@ impl LinkView<'_> {
     }
 
     /// The Metablock file: `json.dumps({"signatures": ..., "signed": link},
-    /// indent=1, sort_keys=True)`.
-    #[cfg(test)]
+    /// indent=1, sort_keys=True)`, written into one buffer.
     pub(crate) fn metablock_file(&self, signatures: &[Value]) -> Vec<u8> {
-        metablock_file(signatures, &self.signed_member())
-    }
-
-    /// The link as the `signed` member of a Metablock file (so that it can
-    /// be written while the signature is being made).
-    pub(crate) fn signed_member(&self) -> String {
-        let mut out = String::with_capacity(self.size_hint());
+        let mut out = String::with_capacity(self.size_hint() + 256 * (signatures.len() + 1));
+        out.push_str("{\n \"signatures\": ");
+        py_value(
+            &Value::Array(signatures.to_vec()),
+            Layout::Indent1,
+            1,
+            &mut out,
+        );
+        out.push_str(",\n \"signed\": ");
         self.python(Layout::Indent1, 1, &mut out);
-        out
+        out.push_str("\n}");
+        out.into_bytes()
     }
-}
-
-/// The Metablock file around a `signed` member made by
-/// [`LinkView::signed_member`].
-pub(crate) fn metablock_file(signatures: &[Value], signed_member: &str) -> Vec<u8> {
-    let mut out = String::with_capacity(signed_member.len() + 256 * (signatures.len() + 1));
-    out.push_str("{\n \"signatures\": ");
-    py_value(
-        &Value::Array(signatures.to_vec()),
-        Layout::Indent1,
-        1,
-        &mut out,
-    );
-    out.push_str(",\n \"signed\": ");
-    out.push_str(signed_member);
-    out.push_str("\n}");
-    out.into_bytes()
 }
 
 fn canonical_map(

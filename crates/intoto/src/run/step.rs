@@ -14,7 +14,7 @@ use super::{Observer, RunError, RunEvent, StoredKind, check_step_name};
 use intoto_dsse::Envelope;
 
 use super::artifacts::ArtifactList;
-use super::serialize::{LinkView, metablock_file};
+use super::serialize::LinkView;
 use crate::files::write_atomic;
 use crate::model::{Link, MetadataError, PAYLOAD_TYPE};
 use crate::record::{NoProgress, RecordOptions, record_artifact_digests};
@@ -252,18 +252,16 @@ pub(super) fn seal(
         }
         return Ok((envelope.to_json().into_bytes(), keyid));
     }
-    // The file's `signed` member is written while the signature over the
-    // canonical form is made: for a big link both take tens of milliseconds.
-    let (signed_member, signature) = rayon::join(
-        || link.signed_member(),
-        || -> Result<Option<(Value, String)>, RunError> {
-            let Some(signer) = signer else {
-                return Ok(None);
-            };
+    // The signature first, over the canonical form (dropped once signed),
+    // then the file in one buffer: at most one serialised copy of a big
+    // link is alive at any time (a 50,000-artifact link is 17 MB as a file).
+    let signature = match signer {
+        None => None,
+        Some(signer) => {
             let signed = link
                 .canonical()
                 .map_err(|e| sign_error(MetadataError::Canonical(e)))?;
-            match signer {
+            Some(match signer {
                 LinkSigner::Key(signer) => {
                     let sig = signer
                         .sign(&signed)
@@ -272,22 +270,22 @@ pub(super) fn seal(
                     let mut entry = Map::new();
                     entry.insert("keyid".into(), id.as_str().into());
                     entry.insert("sig".into(), intoto_crypto::digest::to_hex(&sig).into());
-                    Ok(Some((Value::Object(entry), id)))
+                    (Value::Object(entry), id)
                 }
                 LinkSigner::Gpg(gpg) => {
                     let sig = gpg
                         .sign(&signed)
                         .map_err(|e| sign_error(MetadataError::Gpg(e)))?;
-                    Ok(Some((sig.to_value(), sig.keyid().as_str().to_owned())))
+                    (sig.to_value(), sig.keyid().as_str().to_owned())
                 }
-            }
-        },
-    );
-    let (signatures, keyid) = match signature? {
+            })
+        }
+    };
+    let (signatures, keyid) = match signature {
         Some((entry, id)) => (vec![entry], Some(id)),
         None => (Vec::new(), None),
     };
-    Ok((metablock_file(&signatures, &signed_member), keyid))
+    Ok((link.metablock_file(&signatures), keyid))
 }
 
 /// The reference's `in_toto_run`: records the materials, runs `command`
