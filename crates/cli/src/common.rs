@@ -295,6 +295,35 @@ pub(crate) fn prompt_password(prompt: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("could not read the password: {e}"))
 }
 
+/// The password of an optional-value option (`-P [PW]`): `None` when the
+/// option is absent, its value when one is given, and asked for with
+/// `prompt` when it is given bare.
+pub(crate) fn optional_password(
+    m: &ArgMatches,
+    id: &str,
+    prompt: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    match m.get_raw(id) {
+        None => Ok(None),
+        Some(mut vals) => match vals.next() {
+            Some(v) => Ok(Some(v.to_string_lossy().into_owned().into_bytes())),
+            None => prompt_password(prompt).map(Some),
+        },
+    }
+}
+
+/// Now, as an attestation timestamp (UTC, whole seconds).
+pub(crate) fn now_timestamp() -> Result<intoto_attestation::Timestamp, String> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|_| "the system clock is before 1970".to_owned())?
+        .as_secs();
+    i64::try_from(seconds)
+        .ok()
+        .and_then(intoto_attestation::Timestamp::from_unix)
+        .ok_or_else(|| "the system clock is out of range".to_owned())
+}
+
 /// The error and the chain of its sources on one line.
 pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();

@@ -27,7 +27,7 @@ use intoto::record::normpath;
 use intoto::run::{RunOptions, SystemExecutor, check_step_name, run_step_with};
 use intoto_attestation::{
     ClassicLink, Error as AttestationError, IgnoredReason, LinkPredicate, PAYLOAD_TYPE, Predicate,
-    Provenance, ResourceDescriptor, Statement, Timestamp, VerifiedStatement, is_valid_uri,
+    Provenance, ResourceDescriptor, Statement, VerifiedStatement, is_valid_uri,
 };
 use intoto_cjson::{Map, Value};
 use intoto_crypto::{PrivateKey, PublicKey, Signer};
@@ -35,7 +35,8 @@ use intoto_dsse::Envelope;
 
 use super::run::{CliObserver, exit_status, python_int, record_options, step_args, verbosity_args};
 use crate::common::{
-    chain, info, parse, post_parse_error, prompt_password, set_verbosity, strings, warn,
+    chain, info, now_timestamp, optional_password, parse, post_parse_error, set_verbosity, strings,
+    warn,
 };
 
 /// The default `buildDefinition.buildType` of `attest provenance`.
@@ -442,17 +443,6 @@ pub(crate) fn main(prog: &str, args: Vec<OsString>) -> ExitCode {
     }
 }
 
-/// The password of `-P` (asked for when given bare), if any.
-fn password(m: &ArgMatches) -> Result<Option<Vec<u8>>, String> {
-    match m.get_raw("password") {
-        None => Ok(None),
-        Some(mut vals) => match vals.next() {
-            Some(v) => Ok(Some(v.to_string_lossy().into_owned().into_bytes())),
-            None => prompt_password("Password: ").map(Some),
-        },
-    }
-}
-
 fn load_keys(paths: &[String], password: Option<&[u8]>) -> Result<Vec<PrivateKey>, String> {
     paths
         .iter()
@@ -469,17 +459,6 @@ fn check_uri(flag: &str, value: &str) -> Result<(), Failure> {
              and no spaces)"
         )))
     }
-}
-
-fn now() -> Result<Timestamp, String> {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|_| "the system clock is before 1970".to_owned())?
-        .as_secs();
-    i64::try_from(seconds)
-        .ok()
-        .and_then(Timestamp::from_unix)
-        .ok_or_else(|| "the system clock is out of range".to_owned())
 }
 
 fn provenance(m: &ArgMatches) -> Result<(), Failure> {
@@ -517,10 +496,13 @@ fn provenance(m: &ArgMatches) -> Result<(), Failure> {
     };
     let command = strings(m, "command");
 
-    let key = load_keys(std::slice::from_ref(key_path), password(m)?.as_deref())?
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("{key_path}: the key was not loaded"))?;
+    let key = load_keys(
+        std::slice::from_ref(key_path),
+        optional_password(m, "password", "Password: ")?.as_deref(),
+    )?
+    .into_iter()
+    .next()
+    .ok_or_else(|| format!("{key_path}: the key was not loaded"))?;
     let output = match m.get_one::<String>("output") {
         Some(o) => PathBuf::from(o),
         None => {
@@ -540,10 +522,10 @@ fn provenance(m: &ArgMatches) -> Result<(), Failure> {
     let observer = CliObserver {
         progress: !m.get_flag("quiet"),
     };
-    let started = now()?;
+    let started = now_timestamp()?;
     let run = run_step_with(&name, &command, &opts, None, &SystemExecutor, &observer)
         .map_err(|e| chain(&e))?;
-    let finished = now()?;
+    let finished = now_timestamp()?;
 
     let (link, subject) = LinkPredicate::from_classic(&classic_link(&run.link())).map_err(|e| {
         format!(
@@ -654,7 +636,10 @@ fn sign(m: &ArgMatches) -> Result<(), Failure> {
     let statement = Statement::from_value(&Value::Object(value))
         .map_err(|e| format!("{predicate_path}: {}", chain(&e)))?;
 
-    let keys = load_keys(&strings(m, "signing-key"), password(m)?.as_deref())?;
+    let keys = load_keys(
+        &strings(m, "signing-key"),
+        optional_password(m, "password", "Password: ")?.as_deref(),
+    )?;
     let refs: Vec<&PrivateKey> = keys.iter().collect();
     write_statement(&statement, &refs, &output)?;
     let ids: Vec<&str> = keys

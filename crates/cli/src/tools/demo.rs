@@ -151,14 +151,10 @@ impl Demo {
              inspection: untar"
         );
 
+        let bob_keyid = bob.public_key().keyid().as_str();
         say("An honest run of the supply chain");
         let honest = self.dir.join("honest");
-        self.perform_chain(
-            &honest,
-            false,
-            bob.public_key().keyid().as_str(),
-            Evidence::Links,
-        )?;
+        self.perform_chain(&honest, false, bob_keyid, Evidence::Links)?;
         let pass = self.verify(&honest)?;
         println!("    verdict: {}", if pass { "PASSED" } else { "FAILED" });
 
@@ -166,12 +162,7 @@ impl Demo {
             "An attacked run: the source is changed behind alice's back after she wrote it, and bob's build link is edited",
         );
         let attacked = self.dir.join("attacked");
-        self.perform_chain(
-            &attacked,
-            true,
-            bob.public_key().keyid().as_str(),
-            Evidence::Links,
-        )?;
+        self.perform_chain(&attacked, true, bob_keyid, Evidence::Links)?;
         let attacked_pass = self.verify(&attacked)?;
         println!(
             "    verdict: {}",
@@ -190,12 +181,7 @@ impl Demo {
              package: SLSA provenance v1"
         );
         let attested = self.dir.join("attestations");
-        self.perform_chain(
-            &attested,
-            false,
-            bob.public_key().keyid().as_str(),
-            Evidence::Attestations,
-        )?;
+        self.perform_chain(&attested, false, bob_keyid, Evidence::Attestations)?;
         let attested_pass = self.verify_with_summary(&attested)?;
         println!(
             "    verdict: {}",

@@ -26,7 +26,7 @@ use intoto::model::{Layout, Metadata, Payload};
 use intoto::time::{Clock, SystemClock};
 use intoto_crypto::PublicKey;
 
-use crate::common::{chain, parse, prompt_password, strings};
+use crate::common::{chain, optional_password, parse, strings};
 
 pub(crate) fn command() -> Command {
     Command::new("layout")
@@ -170,13 +170,7 @@ fn create(m: &ArgMatches) -> Result<ExitCode, String> {
     let source = one(m, "layout");
     let out = one(m, "output");
     let compiled = read_toml_layout(&source, &clock).map_err(|e| chain(&e))?;
-    let password = match m.get_raw("password") {
-        None => None,
-        Some(mut vals) => match vals.next() {
-            Some(v) => Some(v.to_string_lossy().into_owned().into_bytes()),
-            None => Some(prompt_password("Password of the signing keys: ")?),
-        },
-    };
+    let password = optional_password(m, "password", "Password of the signing keys: ")?;
     // Load every key before signing anything, so a bad key writes nothing.
     // The password is for the encrypted keys; unencrypted ones are loaded
     // without it, so one invocation can mix both.

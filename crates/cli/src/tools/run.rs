@@ -18,7 +18,7 @@ use intoto_crypto::PrivateKey;
 use intoto_crypto::gpg::{Gpg, GpgSigner};
 
 use crate::common::{
-    EXIT_USAGE, chain, error, info, parse, post_parse_error, prompt_password, set_verbosity,
+    EXIT_USAGE, chain, error, info, optional_password, parse, post_parse_error, set_verbosity,
     strings, warn,
 };
 
@@ -383,13 +383,7 @@ pub(super) fn record_options(m: &ArgMatches) -> RecordOptions {
 
 /// Loads `--signing-key`, asking for the password when `-P` is given bare.
 pub(super) fn load_signer(m: &ArgMatches, path: &str) -> Result<PrivateKey, String> {
-    let password = match m.get_raw("password") {
-        None => None,
-        Some(mut vals) => match vals.next() {
-            Some(v) => Some(v.to_string_lossy().into_owned().into_bytes()),
-            None => Some(prompt_password("Password: ")?),
-        },
-    };
+    let password = optional_password(m, "password", "Password: ")?;
     load_private_key(Path::new(path), password.as_deref()).map_err(|e| chain(&e))
 }
 

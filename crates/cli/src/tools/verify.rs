@@ -400,13 +400,8 @@ fn vsa_request(m: &clap::ArgMatches) -> Result<Option<VsaRequest>, VsaProblem> {
         .get_one::<String>("vsa-signing-key")
         .cloned()
         .unwrap_or_default();
-    let password = match m.get_raw("vsa-key-password") {
-        None => None,
-        Some(mut vals) => match vals.next() {
-            Some(v) => Some(v.to_string_lossy().into_owned().into_bytes()),
-            None => Some(crate::common::prompt_password("Password: ").map_err(VsaProblem::Key)?),
-        },
-    };
+    let password = crate::common::optional_password(m, "vsa-key-password", "Password: ")
+        .map_err(VsaProblem::Key)?;
     let key = intoto::keys::load_private_key(Path::new(&key_path), password.as_deref())
         .map_err(|e| VsaProblem::Key(chain(&e)))?;
     Ok(Some(VsaRequest {
@@ -422,13 +417,7 @@ fn write_vsa(
     report: &intoto::verify::VerificationReport,
     request: &VsaRequest,
 ) -> Result<(), String> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or_default();
-    let time = intoto_attestation::Timestamp::from_unix(now)
-        .ok_or_else(|| "the system clock is out of range".to_owned())?;
-    let mut options = intoto::verify::SummaryOptions::new(time);
+    let mut options = intoto::verify::SummaryOptions::new(crate::common::now_timestamp()?);
     if let Some(id) = &request.verifier_id {
         options.verifier_id = id.clone();
     }

@@ -714,9 +714,10 @@ fn one_key_signing_twice_does_not_reach_a_threshold_of_two() {
     );
 }
 
-#[test]
-fn a_wrong_payload_type_is_refused() {
-    let dir = setup("attest-ptype");
+/// Signs an empty predicate with alice into `s.json`, applies `edit` to the
+/// envelope, and returns the one error line `attest verify` (exit 1) gives.
+fn verify_edited_envelope(label: &str, edit: impl FnOnce(&mut Map)) -> String {
+    let dir = setup(label);
     dir.write("p.json", "{}");
     sign(
         dir.path(),
@@ -726,11 +727,16 @@ fn a_wrong_payload_type_is_refused() {
         "s.json",
         0,
     );
-    edit_envelope(dir.path(), "s.json", |m| {
+    edit_envelope(dir.path(), "s.json", edit);
+    let out = verify(dir.path(), "s.json", &["--key", "alice.pub"], 1);
+    error_line(&out, "s.json")
+}
+
+#[test]
+fn a_wrong_payload_type_is_refused() {
+    let line = verify_edited_envelope("attest-ptype", |m| {
         m.insert("payloadType".into(), "application/json".into());
     });
-    let out = verify(dir.path(), "s.json", &["--key", "alice.pub"], 1);
-    let line = error_line(&out, "s.json");
     assert!(
         line.contains(
             "unsupported payload type 'application/json' (expected 'application/vnd.in-toto+json')"
@@ -790,21 +796,9 @@ fn classic_links_and_layouts_are_not_attestations() {
 
 #[test]
 fn invalid_base64_is_refused() {
-    let dir = setup("attest-b64");
-    dir.write("p.json", "{}");
-    sign(
-        dir.path(),
-        "p.json",
-        "https://example.com/p/v1",
-        &["alice"],
-        "s.json",
-        0,
-    );
-    edit_envelope(dir.path(), "s.json", |m| {
+    let line = verify_edited_envelope("attest-b64", |m| {
         m.insert("payload".into(), "not*base64!".into());
     });
-    let out = verify(dir.path(), "s.json", &["--key", "alice.pub"], 1);
-    let line = error_line(&out, "s.json");
     assert!(line.contains("invalid base64 in 'payload'"), "{line}");
 }
 

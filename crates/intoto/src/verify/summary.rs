@@ -49,9 +49,9 @@ pub enum SummaryError {
         "the verification report has no digest of a layout file (verify a layout file with record_digests set)"
     )]
     NoLayoutDigest,
-    /// The layout's path cannot be made absolute.
-    #[error("cannot make the layout path '{path}' absolute: {source}")]
-    LayoutPath {
+    /// A path (the layout's, or an evidence file's) cannot be made absolute.
+    #[error("cannot make the path '{path}' absolute: {source}")]
+    AbsolutePath {
         /// The path.
         path: std::path::PathBuf,
         /// Why.
@@ -203,7 +203,7 @@ fn sha256(hex: &str) -> Result<DigestSet, SummaryError> {
 
 /// `file://` and the absolute path, percent-encoded.
 fn file_uri_absolute(path: &Path) -> Result<String, SummaryError> {
-    let abs = std::path::absolute(path).map_err(|source| SummaryError::LayoutPath {
+    let abs = std::path::absolute(path).map_err(|source| SummaryError::AbsolutePath {
         path: path.to_path_buf(),
         source,
     })?;
